@@ -1,0 +1,9 @@
+// Importing this module registers every operation (for the OpenAPI document and the
+// route-coverage test).
+export * as session from "./session";
+export * as users from "./users";
+export * as profile from "./profile";
+export * as groups from "./groups";
+export * as zones from "./zones";
+export * as vdcs from "./vdcs";
+export * as audit from "./audit";

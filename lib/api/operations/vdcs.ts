@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { defineOperation } from "@/lib/api/operation";
+import { idParams, listQuery, objectName, pageOf, ref, timestamp } from "@/lib/api/schemas";
+
+export const VDC_RESOURCE_TYPES = ["DATASTORE"] as const;
+
+export const vdcResource = z.object({
+  zoneId: z.number().int().positive(),
+  resourceType: z.enum(VDC_RESOURCE_TYPES),
+  resourceId: z.number().int().nonnegative(),
+});
+
+export const vdcDto = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  groups: z.array(ref),
+  resources: z.array(vdcResource.extend({ zoneName: z.string() })),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type VdcDto = z.infer<typeof vdcDto>;
+
+const description = z.string().trim().max(1024, "must be at most 1024 characters");
+
+export const listVdcs = defineOperation({
+  id: "listVdcs",
+  method: "GET",
+  path: "/api/v1/vdcs",
+  summary: "List VDCs (admins see all; others those of their groups)",
+  tag: "VDCs",
+  auth: "user",
+  query: listQuery(["id", "name", "createdAt"] as const),
+  response: pageOf(vdcDto),
+});
+
+export const createVdc = defineOperation({
+  id: "createVdc",
+  method: "POST",
+  path: "/api/v1/vdcs",
+  summary: "Create a VDC (admins)",
+  tag: "VDCs",
+  auth: "admin",
+  body: z.object({
+    name: objectName,
+    description: description.default(""),
+    groupIds: z.array(z.number().int().positive()).max(1000).default([]),
+    resources: z.array(vdcResource).max(10000).default([]),
+  }),
+  response: vdcDto,
+  status: 201,
+});
+
+export const getVdc = defineOperation({
+  id: "getVdc",
+  method: "GET",
+  path: "/api/v1/vdcs/{id}",
+  summary: "A VDC",
+  tag: "VDCs",
+  auth: "user",
+  params: idParams,
+  response: vdcDto,
+});
+
+export const updateVdc = defineOperation({
+  id: "updateVdc",
+  method: "PATCH",
+  path: "/api/v1/vdcs/{id}",
+  summary: "Edit a VDC: name, description, groups, resources (admins)",
+  tag: "VDCs",
+  auth: "admin",
+  params: idParams,
+  body: z
+    .object({
+      name: objectName,
+      description,
+      groupIds: z.array(z.number().int().positive()).max(1000),
+      resources: z.array(vdcResource).max(10000),
+    })
+    .partial(),
+  response: vdcDto,
+});
+
+export const deleteVdc = defineOperation({
+  id: "deleteVdc",
+  method: "DELETE",
+  path: "/api/v1/vdcs/{id}",
+  summary: "Delete a VDC (admins)",
+  tag: "VDCs",
+  auth: "admin",
+  params: idParams,
+  status: 204,
+});
