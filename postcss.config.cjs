@@ -9,6 +9,9 @@ module.exports = {
         "mantine-breakpoint-lg": "75em",
         "mantine-breakpoint-xl": "88em",
       },
+      // Third-party CSS (swagger-ui) contains literal `$name` text; leave unknown names alone
+      // instead of failing the build.
+      unknown: () => undefined,
     },
   },
 };

@@ -9,6 +9,25 @@ const octalUmask = z
   .string()
   .regex(/^[0-7]{3}$/, "must be three octal digits, e.g. 177");
 
+/** Comma-separated CIDR blocks such as "127.0.0.0/8, ::1/128". */
+const cidrList = z
+  .string()
+  .refine(
+    (v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)),
+    "must be comma-separated CIDR blocks, e.g. 127.0.0.0/8,10.0.0.0/8",
+  )
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -38,6 +57,14 @@ const envSchema = z.object({
   BAZAAR_DEFAULT_UMASK: octalUmask.default("177"),
   BAZAAR_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   BAZAAR_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  BAZAAR_URL_ALLOW: cidrList.default([]),
+  BAZAAR_URL_DENY: cidrList.default([]),
+  BAZAAR_WORKER: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
+  BAZAAR_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  BAZAAR_UPLOAD_DIR: z.string().min(1).optional(),
   BAZAAR_LOG_REQUESTS: z
     .enum(["0", "1", "true", "false"])
     .default("0")
@@ -64,6 +91,15 @@ export interface Config {
   loginMaxFailures: number;
   loginLockMinutes: number;
   logRequests: boolean;
+  /** CIDR blocks URL imports may reach although they are private/loopback */
+  urlAllow: string[];
+  /** CIDR blocks URL imports may never reach */
+  urlDeny: string[];
+  /** run the job worker inside the web server process */
+  worker: boolean;
+  workerConcurrency: number;
+  /** where resumable browser uploads are kept until they complete */
+  uploadDir: string;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +149,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     loginMaxFailures: e.BAZAAR_LOGIN_MAX_FAILURES,
     loginLockMinutes: e.BAZAAR_LOGIN_LOCK_MINUTES,
     logRequests: e.BAZAAR_LOG_REQUESTS,
+    urlAllow: e.BAZAAR_URL_ALLOW,
+    urlDeny: e.BAZAAR_URL_DENY,
+    worker: e.BAZAAR_WORKER,
+    workerConcurrency: e.BAZAAR_WORKER_CONCURRENCY,
+    uploadDir: path.resolve(e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };
 }
 

@@ -5,7 +5,7 @@ import type { z } from "zod";
  * wrap a handler around one operation (lib/api/with-api.ts) and the OpenAPI document is
  * generated from the same objects (lib/api/openapi.ts), so the two cannot drift apart.
  */
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type AuthMode = "public" | "user" | "admin";
 
 export interface Operation<

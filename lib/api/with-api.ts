@@ -71,7 +71,7 @@ export function jsonResponse(op: Operation, data: unknown, requestId: string, in
   return new Response(JSON.stringify(body), { ...init, status, headers });
 }
 
-function requestIdOf(req: Request): string {
+export function requestIdOf(req: Request): string {
   const given = req.headers.get("x-request-id");
   return given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
 }
@@ -115,7 +115,7 @@ function parseInput<T extends z.ZodType | undefined>(where: string, schema: T, v
   throw new AppError("INVALID", `Invalid ${where}: ${summary}`, { invalidParams });
 }
 
-async function authenticate(req: Request, op: Operation, requestId: string): Promise<Ctx | null> {
+export async function authenticate(req: Request, op: Pick<Operation, "auth">, requestId: string): Promise<Ctx | null> {
   const client = db();
   let userId: number | null = null;
   let via: Ctx["via"] = "session";
@@ -134,8 +134,9 @@ async function authenticate(req: Request, op: Operation, requestId: string): Pro
       userId = session.userId;
       sessionId = session.id;
     }
-    // Cookies ride along on cross-site requests; writes must come from our own pages.
-    if ((session || op.auth !== "public") && !SAFE_METHODS.has(req.method)) assertSameOrigin(req);
+    // Cookies ride along on cross-site requests; writes must come from our own pages. A request
+    // without a live session carries no authority to abuse: it gets 401 (or the public handler).
+    if (session && !SAFE_METHODS.has(req.method)) assertSameOrigin(req);
   }
 
   if (userId === null) {
@@ -190,7 +191,7 @@ export function clientIp(req: Request): string {
   return (fwd ? fwd.split(",")[0] : req.headers.get("x-real-ip") ?? "").trim() || "local";
 }
 
-function errorResponse(err: unknown, requestId: string, instance: string): Response {
+export function errorResponse(err: unknown, requestId: string, instance: string): Response {
   if (err instanceof AppError) {
     const headers: HeadersInit = err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {};
     return problemResponse(err.code, err.message, { requestId, instance, invalidParams: err.invalidParams, headers });

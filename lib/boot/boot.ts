@@ -7,6 +7,18 @@ import { generatePassword } from "@/lib/auth/password";
 import { ADMINS_GROUP } from "@/lib/groups/builtin";
 import { seedBuiltinGroups, seedUser, seedZone } from "@/lib/seed/seed-base";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { startWorker } from "@/lib/jobs/worker";
+import { localZone } from "@/lib/zones/local-zone";
+
+/** Starts the job worker of the local zone; it stops with the process. */
+export async function startLocalWorker() {
+  const zone = await localZone();
+  const worker = startWorker({ zoneId: zone.id, concurrency: getConfig().workerConcurrency });
+  const stop = () => void worker.stop();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return worker;
+}
 
 /**
  * Runs once when a server process starts: validates the configuration, prepares the data
@@ -45,6 +57,7 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
 export async function bootOrExit(): Promise<void> {
   try {
     await boot();
+    if (getConfig().worker) await startLocalWorker();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

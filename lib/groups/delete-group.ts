@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { countOwned } from "@/lib/permissions/owned-objects";
 
 /** Deletes a group that is not built in and has no members. */
 export async function deleteGroup({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
@@ -13,6 +14,8 @@ export async function deleteGroup({ ctx, input }: { ctx: Ctx; input: { id: numbe
     if (group._count.members > 0) {
       throw new AppError("CONFLICT", `Group "${group.name}" still has ${group._count.members} member(s); remove them first`);
     }
+    const owned = await countOwned(tx, { groupId: group.id });
+    if (owned.length) throw new AppError("CONFLICT", `Group "${group.name}" still has ${owned.join(", ")}; change their group first`);
     await tx.group.delete({ where: { id: group.id } });
     await recordAudit({ ...ctx, tx }, { action: "group.delete", objectType: "GROUP", objectId: group.id, objectName: group.name });
   });

@@ -3,6 +3,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { ADMINS_GROUP } from "@/lib/groups/builtin";
+import { countOwned } from "@/lib/permissions/owned-objects";
 import { assertAdminsRemain } from "./guards";
 
 /** Deletes a user with their sessions, tokens and memberships. */
@@ -15,6 +16,10 @@ export async function deleteUser({ ctx, input }: { ctx: Ctx; input: { id: number
       include: { memberships: { include: { group: true } } },
     });
     if (!user) throw notFound(`User ${input.id}`);
+    const owned = await countOwned(tx, { ownerId: user.id });
+    if (owned.length) {
+      throw new AppError("CONFLICT", `${user.username} still owns ${owned.join(", ")}; change their owner first`);
+    }
     if (user.enabled && user.memberships.some((m) => m.group.name === ADMINS_GROUP)) await assertAdminsRemain(tx, user.id);
     await tx.user.delete({ where: { id: user.id } });
     await recordAudit({ ...ctx, tx }, { action: "user.delete", objectType: "USER", objectId: user.id, objectName: user.username });

@@ -7,3 +7,7 @@ export * as groups from "./groups";
 export * as zones from "./zones";
 export * as vdcs from "./vdcs";
 export * as audit from "./audit";
+export * as datastores from "./datastores";
+export * as images from "./images";
+export * as jobs from "./jobs";
+export * as uploads from "./uploads";

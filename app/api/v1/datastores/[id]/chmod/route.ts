@@ -1,0 +1,7 @@
+import { datastores as ops } from "@/lib/api/operations";
+import { withApi } from "@/lib/api/with-api";
+import { chmodObject } from "@/lib/permissions/change-permissions";
+
+export const POST = withApi(ops.chmodDatastore, ({ ctx, params, body }) =>
+  chmodObject({ ctx, input: { type: "DATASTORE", id: params.id, octal: body.permissions } }),
+);

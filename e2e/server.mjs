@@ -1,0 +1,28 @@
+// Starts the production build on a fresh data directory for the end-to-end tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const port = process.argv[2] ?? "3123";
+const dataDir = mkdtempSync(join(tmpdir(), "bazaar-e2e-"));
+const server = spawn("npx", ["next", "start", "-p", port], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    BAZAAR_DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    BAZAAR_ADMIN_PASSWORD: "e2e-admin-password",
+    BAZAAR_ZONE: "e2e-zone",
+  },
+});
+const stop = () => {
+  server.kill("SIGTERM");
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+server.on("exit", (code) => {
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});

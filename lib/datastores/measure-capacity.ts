@@ -1,0 +1,45 @@
+import { db } from "@/lib/db/client";
+import { driverFor } from "./drivers/registry";
+
+const MB = 1024 * 1024;
+
+/**
+ * Capacity as OpenNebula reports it: total and free from the backend, used from the images
+ * the datastore holds; with LIMIT_MB the limit caps both. A backend that cannot be measured
+ * is reported with its error rather than hidden.
+ */
+export async function measureCapacity(ds: { id: number; driver: string; basePath: string; limitMb: number | null }) {
+  const agg = await db().image.aggregate({ where: { datastoreId: ds.id }, _sum: { sizeBytes: true }, _count: true });
+  const usedBytes = Number(agg._sum.sizeBytes ?? 0);
+  const imageCount = agg._count;
+  const limitBytes = ds.limitMb === null ? null : ds.limitMb * MB;
+  try {
+    const driver = driverFor(ds);
+    await driver.init();
+    const fs = await driver.monitor();
+    const totalBytes = limitBytes ?? fs.totalBytes;
+    const freeBytes = Math.max(0, Math.min(fs.freeBytes, limitBytes === null ? Infinity : limitBytes - usedBytes));
+    return { capacity: { totalBytes, freeBytes, usedBytes, limitBytes, error: null }, imageCount };
+  } catch (err) {
+    return {
+      capacity: { totalBytes: 0, freeBytes: 0, usedBytes, limitBytes, error: (err as Error).message },
+      imageCount,
+    };
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** The message every "does not fit" error uses. */
+export function noSpaceMessage(name: string, need: number, free: number): string {
+  return `not enough space in datastore ${name}: need ${formatBytes(need)}, free ${formatBytes(free)}`;
+}

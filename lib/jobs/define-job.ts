@@ -1,0 +1,33 @@
+import type { z } from "zod";
+
+/** What a running handler gets: its input, a cancel signal, and a progress reporter. */
+export interface JobContext<P> {
+  jobId: number;
+  attempt: number;
+  payload: P;
+  signal: AbortSignal;
+  /** report bytes moved so far (persisted, throttled), optionally the total and a phase name */
+  progress(update: { bytesDone?: number; bytesTotal?: number | null; phase?: string }): void;
+}
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  kind: string;
+  schema: S;
+  /** must be idempotent: a retry after a crash starts it again from the top */
+  run(ctx: JobContext<z.output<S>>): Promise<void>;
+  /** called once when the job ends FAILED or CANCELLED, to leave its object in a clean state */
+  onGiveUp?(payload: z.output<S>, reason: string): Promise<void>;
+  maxAttempts?: number;
+}
+
+/** A failure that retrying cannot fix (bad checksum, refused URL, no space): fail at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentJobError";
+  }
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}

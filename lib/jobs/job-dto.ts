@@ -1,0 +1,46 @@
+import type { Prisma } from "@/lib/db/client";
+
+export const jobInclude = {
+  zone: { select: { id: true, name: true } },
+  createdBy: { select: { id: true, username: true } },
+} satisfies Prisma.JobInclude;
+
+type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
+
+export function toJobDto(j: JobRow) {
+  return {
+    id: j.id,
+    kind: j.kind,
+    title: j.title,
+    zone: j.zone,
+    state: j.state,
+    phase: j.phase,
+    objectType: j.objectType,
+    objectId: j.objectId,
+    bytesDone: Number(j.bytesDone),
+    bytesTotal: j.bytesTotal === null ? null : Number(j.bytesTotal),
+    rateBps: j.rateBps,
+    error: j.error,
+    attempts: j.attempts,
+    maxAttempts: j.maxAttempts,
+    cancelRequested: j.cancelRequested,
+    createdBy: j.createdBy ? { id: j.createdBy.id, name: j.createdBy.username } : null,
+    createdAt: j.createdAt,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    updatedAt: j.updatedAt,
+  };
+}
+
+export function toJobSummary(j: { id: number; kind: string; state: string; phase: string; bytesDone: bigint; bytesTotal: bigint | null; rateBps: number; error: string }) {
+  return {
+    id: j.id,
+    kind: j.kind,
+    state: j.state,
+    phase: j.phase,
+    bytesDone: Number(j.bytesDone),
+    bytesTotal: j.bytesTotal === null ? null : Number(j.bytesTotal),
+    rateBps: j.rateBps,
+    error: j.error,
+  };
+}

@@ -1,0 +1,77 @@
+import { db, type Prisma } from "@/lib/db/client";
+import { containsInsensitive } from "@/lib/db/provider-where";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError, notFound } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { jobInclude, toJobDto } from "./job-dto";
+
+// Jobs are read and cancelled through these three services.
+
+const visible = (ctx: Ctx): Prisma.JobWhereInput => (ctx.user.isAdmin ? {} : { createdById: ctx.user.id });
+
+type JobState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+
+export async function listJobs({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: {
+    page: number;
+    perPage: number;
+    sort: "id" | "createdAt" | "state" | "kind";
+    order: "asc" | "desc";
+    q?: string;
+    state?: JobState | JobState[];
+    objectType?: string;
+    objectId?: number;
+    active?: boolean;
+  };
+}) {
+  const states = input.state === undefined ? undefined : Array.isArray(input.state) ? input.state : [input.state];
+  const where: Prisma.JobWhereInput = {
+    AND: [
+      visible(ctx),
+      states ? { state: { in: states } } : {},
+      input.active === true ? { state: { in: ["QUEUED", "RUNNING"] } } : input.active === false ? { state: { notIn: ["QUEUED", "RUNNING"] } } : {},
+      input.objectType ? { objectType: input.objectType } : {},
+      input.objectId ? { objectId: input.objectId } : {},
+      input.q ? { OR: [{ title: containsInsensitive(input.q) }, { kind: containsInsensitive(input.q) }] } : {},
+    ],
+  };
+  const [rows, total] = await Promise.all([
+    db().job.findMany({
+      where,
+      include: jobInclude,
+      orderBy: [{ [input.sort]: input.order }, { id: "desc" }],
+      skip: (input.page - 1) * input.perPage,
+      take: input.perPage,
+    }),
+    db().job.count({ where }),
+  ]);
+  return { items: rows.map(toJobDto), total, page: input.page, perPage: input.perPage };
+}
+
+export async function getJob({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const job = await db().job.findFirst({ where: { id: input.id, ...visible(ctx) }, include: jobInclude });
+  if (!job) throw notFound(`Job ${input.id}`);
+  return toJobDto(job);
+}
+
+/**
+ * A queued job is cancelled at once; a running one is asked to stop and its worker notices
+ * within a heartbeat, cleans up and marks it CANCELLED.
+ */
+export async function cancelJob({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const job = await db().job.findFirst({ where: { id: input.id, ...visible(ctx) } });
+  if (!job) throw notFound(`Job ${input.id}`);
+  if (job.state !== "QUEUED" && job.state !== "RUNNING") {
+    throw new AppError("WRONG_STATE", `Job ${job.id} is ${job.state} and can no longer be cancelled`);
+  }
+  await db().job.updateMany({
+    where: { id: job.id, state: { in: ["QUEUED", "RUNNING"] } },
+    data: { cancelRequested: true, ...(job.state === "QUEUED" ? { runAfter: new Date(0) } : {}) },
+  });
+  await recordAudit(ctx, { action: "job.cancel", objectType: "JOB", objectId: job.id, objectName: job.title });
+  return getJob({ ctx, input });
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { db } from "@/lib/db/client";
+import { PermanentJobError, type JobDefinition } from "./define-job";
+import { jobDefinition } from "./registry";
+
+const LEASE_MS = 30_000;
+const HEARTBEAT_MS = 3_000;
+const PROGRESS_MS = 1_000;
+
+export interface WorkerOptions {
+  zoneId: number;
+  concurrency?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs the jobs of one zone. Any number of workers (in any number of processes sharing the
+ * database) can run: a job is claimed by a conditional update, and the claim is a lease that
+ * the heartbeat extends. A job whose lease expired was running in a worker that died, so it
+ * is claimed again (a new attempt) or, past its attempts, failed with the reason.
+ */
+export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: string } {
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const concurrency = opts.concurrency ?? 2;
+  const pollMs = opts.pollMs ?? 1000;
+  const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
+  const running = new Map<number, Promise<void>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      while (!stopped && running.size < concurrency) {
+        const job = await claimNext(opts.zoneId, id);
+        if (!job) break;
+        const p = execute(job, id, log).finally(() => running.delete(job.id));
+        running.set(job.id, p);
+      }
+    } catch (err) {
+      log(`poll failed: ${(err as Error).message}`);
+    }
+    if (!stopped) timer = setTimeout(tick, pollMs);
+  };
+  timer = setTimeout(tick, 0);
+
+  return {
+    id,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await Promise.allSettled(running.values());
+    },
+  };
+}
+
+type ClaimedJob = NonNullable<Awaited<ReturnType<typeof claimNext>>>;
+
+async function claimNext(zoneId: number, workerId: string) {
+  const now = new Date();
+  const candidates = await db().job.findMany({
+    where: {
+      zoneId,
+      OR: [
+        { state: "QUEUED", runAfter: { lte: now } },
+        { state: "RUNNING", leaseUntil: { lt: now } },
+      ],
+    },
+    orderBy: { id: "asc" },
+    take: 5,
+  });
+  for (const c of candidates) {
+    // The conditional update is the lock: only one worker sees count 1.
+    const { count } = await db().job.updateMany({
+      where: { id: c.id, state: c.state, leaseOwner: c.leaseOwner, attempts: c.attempts },
+      data: {
+        state: "RUNNING",
+        leaseOwner: workerId,
+        leaseUntil: new Date(Date.now() + LEASE_MS),
+        heartbeatAt: new Date(),
+        attempts: { increment: 1 },
+        startedAt: c.startedAt ?? new Date(),
+        error: c.state === "RUNNING" ? "the worker running this job stopped; retrying" : c.error,
+      },
+    });
+    if (count === 1) return db().job.findUniqueOrThrow({ where: { id: c.id } });
+  }
+  return null;
+}
+
+async function execute(job: ClaimedJob, workerId: string, log: (l: string) => void) {
+  const def = jobDefinition(job.kind);
+  if (!def) return finish(job.id, workerId, "FAILED", `unknown job kind ${job.kind}`);
+  let payload: unknown;
+  try {
+    payload = def.schema.parse(JSON.parse(job.payload));
+  } catch (err) {
+    return finish(job.id, workerId, "FAILED", `bad job payload: ${(err as Error).message}`, def, undefined);
+  }
+  if (job.cancelRequested) return finish(job.id, workerId, "CANCELLED", "cancelled", def, payload);
+  if (job.attempts > job.maxAttempts) {
+    const reason = `interrupted ${job.attempts - 1} time(s); giving up (${job.error || "worker stopped"})`;
+    return finish(job.id, workerId, "FAILED", reason, def, payload);
+  }
+
+  const abort = new AbortController();
+  let pending: { bytesDone?: number; bytesTotal?: number | null; phase?: string } = {};
+  let lastBytes = Number(job.bytesDone);
+  let lastAt = Date.now();
+  let rate = 0;
+  let lastWrite = 0;
+
+  const flush = async () => {
+    const update = pending;
+    pending = {};
+    const data: Record<string, unknown> = { heartbeatAt: new Date(), leaseUntil: new Date(Date.now() + LEASE_MS) };
+    if (update.bytesDone !== undefined) {
+      const now = Date.now();
+      const dt = (now - lastAt) / 1000;
+      if (dt > 0) {
+        const instant = Math.max(0, update.bytesDone - lastBytes) / dt;
+        rate = rate === 0 ? instant : rate * 0.6 + instant * 0.4; // smoothed, for a steady ETA
+      }
+      lastBytes = update.bytesDone;
+      lastAt = now;
+      data.bytesDone = BigInt(Math.floor(update.bytesDone));
+      data.rateBps = rate;
+    }
+    if (update.bytesTotal !== undefined) data.bytesTotal = update.bytesTotal === null ? null : BigInt(Math.floor(update.bytesTotal));
+    if (update.phase !== undefined) data.phase = update.phase;
+    const { count } = await db().job.updateMany({ where: { id: job.id, leaseOwner: workerId, state: "RUNNING" }, data });
+    if (count === 0) abort.abort(new Error("lost the job's lease"));
+    const row = await db().job.findUnique({ where: { id: job.id }, select: { cancelRequested: true } });
+    if (row?.cancelRequested) abort.abort(new CancelledError());
+  };
+
+  const heartbeat = setInterval(() => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)), HEARTBEAT_MS);
+  try {
+    await def.run({
+      jobId: job.id,
+      attempt: job.attempts,
+      payload,
+      signal: abort.signal,
+      progress(update) {
+        pending = { ...pending, ...update };
+        if (Date.now() - lastWrite >= PROGRESS_MS) {
+          lastWrite = Date.now();
+          void flush().catch((e) => log(`progress of job ${job.id}: ${e.message}`));
+        }
+      },
+    });
+    clearInterval(heartbeat);
+    await flush().catch(() => {});
+    await finish(job.id, workerId, "SUCCEEDED", "");
+  } catch (err) {
+    clearInterval(heartbeat);
+    const reason = abort.signal.aborted && abort.signal.reason instanceof CancelledError ? null : (err as Error).message;
+    if (reason === null) return finish(job.id, workerId, "CANCELLED", "cancelled by a user", def, payload);
+    const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+    if (permanent) return finish(job.id, workerId, "FAILED", reason, def, payload);
+    log(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed, will retry: ${reason}`);
+    await db().job.updateMany({
+      where: { id: job.id, leaseOwner: workerId },
+      data: { state: "QUEUED", error: reason, leaseOwner: "", leaseUntil: null, runAfter: new Date(Date.now() + 2000 * job.attempts) },
+    });
+  }
+}
+
+class CancelledError extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
+
+async function finish(
+  jobId: number,
+  workerId: string,
+  state: "SUCCEEDED" | "FAILED" | "CANCELLED",
+  error: string,
+  def?: JobDefinition,
+  payload?: unknown,
+) {
+  if (state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined) {
+    await def.onGiveUp(payload, error).catch((e) => console.error(`[worker] cleanup of job ${jobId} failed:`, e));
+  }
+  await db().job.updateMany({
+    where: { id: jobId, leaseOwner: workerId },
+    data: { state, error, finishedAt: new Date(), leaseUntil: null, rateBps: 0 },
+  });
+}

@@ -1,0 +1,88 @@
+import { db } from "@/lib/db/client";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
+import { AppError, forbidden, invalid, notFound } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { decide } from "./operations";
+import { changesAdminBits, holds, octalToRights, rightsToOctal } from "./rights";
+import { SHARED_MODELS } from "./shared-models";
+import type { ResourceType } from "./resources";
+
+function modelOf(type: ResourceType) {
+  const model = SHARED_MODELS[type];
+  if (!model) throw new Error(`No shared model registered for ${type}`);
+  return model;
+}
+
+async function loadVisible(ctx: Ctx, type: ResourceType, id: number) {
+  const model = modelOf(type);
+  const client = ctx.tx ?? db();
+  const row = await model.find(client, id);
+  // local objects (datastores, images, templates) belong to their zone only
+  const elsewhere = model.local && row?.zoneId !== ctx.zone.id;
+  if (!row || elsewhere || !holds(subjectOf(ctx), row, "USE")) throw notFound(`${model.label} ${id}`);
+  return { model, row, client };
+}
+
+/** chmod: MANAGE on the object, and ADMIN too when an ADMIN bit changes. */
+export async function chmodObject({ ctx, input }: { ctx: Ctx; input: { type: ResourceType; id: number; octal: string } }) {
+  const { model, row, client } = await loadVisible(ctx, input.type, input.id);
+  const next = octalToRights(input.octal);
+  const subject = subjectOf(ctx);
+  const manage = decide(subject, row, "chmod");
+  if (!manage.allowed) throw forbidden(`You may not change the permissions of ${model.label.toLowerCase()} ${row.name}: ${manage.reason}`);
+  if (changesAdminBits(row, next)) {
+    const admin = decide(subject, row, "chmodAdminBits");
+    if (!admin.allowed) throw forbidden(`Changing ADMIN bits needs ADMIN permission on ${row.name}`);
+  }
+  await model.update(client, row.id, next);
+  await recordAudit(ctx, {
+    action: "chmod",
+    objectType: input.type,
+    objectId: row.id,
+    objectName: row.name,
+    details: { from: rightsToOctal(row), to: input.octal },
+  });
+}
+
+/**
+ * chown: MANAGE on the object. A new owner may be set by admins only; a new group by admins
+ * or by members of that group.
+ */
+export async function chownObject({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { type: ResourceType; id: number; ownerId?: number; groupId?: number };
+}) {
+  const { model, row, client } = await loadVisible(ctx, input.type, input.id);
+  const decision = decide(subjectOf(ctx), row, "chown");
+  if (!decision.allowed) throw forbidden(`You may not change the ownership of ${row.name}: ${decision.reason}`);
+  if (input.ownerId === undefined && input.groupId === undefined) {
+    throw new AppError("INVALID", "Give ownerId, groupId or both", { invalidParams: [{ name: "ownerId", reason: "nothing to change" }] });
+  }
+  const data: { ownerId?: number; groupId?: number } = {};
+  if (input.ownerId !== undefined && input.ownerId !== row.ownerId) {
+    if (!ctx.user.isAdmin) throw forbidden("Only admins may give an object to another user");
+    const owner = await client.user.findUnique({ where: { id: input.ownerId } });
+    if (!owner) throw invalid("ownerId", `no user with id ${input.ownerId}`);
+    data.ownerId = owner.id;
+  }
+  if (input.groupId !== undefined && input.groupId !== row.groupId) {
+    const group = await client.group.findUnique({ where: { id: input.groupId } });
+    if (!group) throw invalid("groupId", `no group with id ${input.groupId}`);
+    if (!ctx.user.isAdmin && !ctx.user.groupIds.includes(group.id)) {
+      throw forbidden(`You are not a member of group ${group.name}`);
+    }
+    data.groupId = group.id;
+  }
+  if (Object.keys(data).length === 0) return;
+  await model.update(client, row.id, data);
+  await recordAudit(ctx, {
+    action: "chown",
+    objectType: input.type,
+    objectId: row.id,
+    objectName: row.name,
+    details: { from: { ownerId: row.ownerId, groupId: row.groupId }, to: data },
+  });
+}

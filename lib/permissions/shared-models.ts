@@ -1,0 +1,30 @@
+import type { DbLike } from "@/lib/auth/context";
+import type { ResourceType } from "./resources";
+import type { SharedObject } from "./rights";
+
+/**
+ * How the generic chmod/chown services reach each kind of shared object. Each area adds
+ * its model here when it is introduced; the services never name a model themselves.
+ */
+export interface SharedModel {
+  label: string;
+  /** local objects are visible in their own zone only */
+  local: boolean;
+  find(db: DbLike, id: number): Promise<(SharedObject & { id: number; name: string; zoneId?: number }) | null>;
+  update(db: DbLike, id: number, data: Partial<SharedObject>): Promise<unknown>;
+}
+
+export const SHARED_MODELS: Partial<Record<ResourceType, SharedModel>> = {
+  DATASTORE: {
+    label: "Datastore",
+    local: true,
+    find: (db, id) => db.datastore.findUnique({ where: { id } }),
+    update: (db, id, data) => db.datastore.update({ where: { id }, data }),
+  },
+  IMAGE: {
+    label: "Image",
+    local: true,
+    find: (db, id) => db.image.findUnique({ where: { id } }),
+    update: (db, id, data) => db.image.update({ where: { id }, data }),
+  },
+};

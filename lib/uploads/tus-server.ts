@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { FileStore } from "@tus/file-store";
+import { Server, type Upload } from "@tus/server";
+import { getConfig } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import type { Ctx } from "@/lib/auth/context";
+import { subjectOf } from "@/lib/auth/context";
+import { decide } from "@/lib/permissions/operations";
+import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { failImage } from "@/lib/images/ingest-image";
+import { importUploadJob, removeUpload } from "@/lib/images/jobs";
+
+/**
+ * The signed-in user of each request tus is handling. The route stamps the request with a
+ * one-time key (any such header from the client is dropped) and the hooks look it up: tus
+ * runs its hooks outside the request's async context, so async-local storage cannot carry it.
+ */
+const CTX_HEADER = "x-bazaar-request-key";
+const requestUsers = new Map<string, Ctx>();
+
+export async function withRequestUser(req: Request, ctx: Ctx, run: (req: Request) => Promise<Response>): Promise<Response> {
+  const key = randomUUID();
+  const headers = new Headers(req.headers);
+  headers.set(CTX_HEADER, key);
+  const stamped = new Request(req.url, { method: req.method, headers, body: req.body, duplex: "half" } as RequestInit);
+  requestUsers.set(key, ctx);
+  try {
+    return await run(stamped);
+  } finally {
+    requestUsers.delete(key);
+  }
+}
+
+const refuse = (status_code: number, body: string) => ({ status_code, body });
+
+function ctxOf(req: Request): Ctx {
+  const ctx = requestUsers.get(req.headers.get(CTX_HEADER) ?? "");
+  if (!ctx) throw refuse(401, "Not signed in");
+  return ctx;
+}
+
+/** The image an upload belongs to, if the acting user may manage it. */
+async function imageOfUpload(req: Request, uploadId: string) {
+  const ctx = ctxOf(req);
+  const img = await db().image.findFirst({ where: { uploadId, zoneId: ctx.zone.id } });
+  if (!img || !decide(subjectOf(ctx), img, "update").allowed) throw refuse(404, "Upload not found");
+  return { img, ctx };
+}
+
+async function onUploadCreate(req: Request, upload: Upload) {
+  const ctx = ctxOf(req);
+  const imageId = Number(upload.metadata?.imageId);
+  if (!Number.isInteger(imageId) || imageId <= 0) throw refuse(400, "Upload-Metadata must carry imageId");
+  const img = await db().image.findFirst({ where: { id: imageId, zoneId: ctx.zone.id }, include: { datastore: true } });
+  if (!img || !decide(subjectOf(ctx), img, "update").allowed) throw refuse(404, `Image ${imageId} not found`);
+  if (img.origin !== "UPLOAD" || img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state} and does not take an upload`);
+  if (upload.size === undefined) throw refuse(400, "Upload-Length is required (deferred length is not supported)");
+  const { capacity } = await measureCapacity(img.datastore);
+  if (upload.size > capacity.freeBytes) throw refuse(507, noSpaceMessage(img.datastore.name, upload.size, capacity.freeBytes));
+  // one upload per image: a second one is refused (the client resumes the first instead)
+  const { count } = await db().image.updateMany({ where: { id: img.id, uploadId: "", state: "INIT" }, data: { uploadId: upload.id } });
+  if (count !== 1) throw refuse(409, `Image ${img.name} already has an upload; resume it`);
+  return { metadata: { ...upload.metadata, userId: String(ctx.user.id) } };
+}
+
+async function onUploadFinish(req: Request, upload: Upload) {
+  const { img, ctx } = await imageOfUpload(req, upload.id);
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.image.updateMany({ where: { id: img.id, state: "INIT" }, data: { state: "LOCKED" } });
+    if (count !== 1) return; // already handed to a job (a repeated final PATCH)
+    await enqueueJob(tx, importUploadJob, {
+      zoneId: img.zoneId,
+      payload: { imageId: img.id, uploadId: upload.id },
+      title: `Import upload of ${img.name}`,
+      objectType: "IMAGE",
+      objectId: img.id,
+      createdById: ctx.user.id,
+      bytesTotal: upload.size ?? null,
+    });
+    await recordAudit({ ...ctx, tx }, { action: "image.upload-finished", objectType: "IMAGE", objectId: img.id, objectName: img.name, details: { bytes: upload.size } });
+  });
+  return {};
+}
+
+async function onIncomingRequest(req: Request, uploadId: string) {
+  if (req.method === "POST" || req.method === "OPTIONS") return; // creation is vetted by onUploadCreate
+  const { img } = await imageOfUpload(req, uploadId);
+  if (req.method === "PATCH" && img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state}; the upload is over`);
+  if (req.method === "DELETE") {
+    if (img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state}; the upload is over`);
+    await failImage(img.id, "the upload was cancelled");
+  }
+}
+
+function createServer(): Server {
+  const { uploadDir } = getConfig();
+  mkdirSync(uploadDir, { recursive: true });
+  return new Server({
+    path: "/api/v1/uploads",
+    datastore: new FileStore({ directory: uploadDir }),
+    relativeLocation: true,
+    respectForwardedHeaders: true,
+    onUploadCreate,
+    onUploadFinish,
+    onIncomingRequest,
+  });
+}
+
+const store = globalThis as unknown as { __bazaarTus?: Server };
+
+export function tusServer(): Server {
+  store.__bazaarTus ??= createServer();
+  return store.__bazaarTus;
+}
+
+export { removeUpload };
