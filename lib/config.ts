@@ -65,6 +65,7 @@ const envSchema = z.object({
     .transform((v) => v === "1" || v === "true"),
   BAZAAR_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   BAZAAR_UPLOAD_DIR: z.string().min(1).optional(),
+  BAZAAR_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BAZAAR_LOG_REQUESTS: z
     .enum(["0", "1", "true", "false"])
     .default("0")
@@ -98,6 +99,8 @@ export interface Config {
   /** run the job worker inside the web server process */
   worker: boolean;
   workerConcurrency: number;
+  /** how long a worker's claim on a job lasts without a heartbeat */
+  jobLeaseSeconds: number;
   /** where resumable browser uploads are kept until they complete */
   uploadDir: string;
 }
@@ -153,6 +156,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     urlDeny: e.BAZAAR_URL_DENY,
     worker: e.BAZAAR_WORKER,
     workerConcurrency: e.BAZAAR_WORKER_CONCURRENCY,
+    jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
     uploadDir: path.resolve(e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };
 }

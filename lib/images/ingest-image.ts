@@ -91,7 +91,7 @@ export async function ingestImage(
       job.progress({ phase: "hashing", bytesDone: 0, bytesTotal: null });
       const meter = new Meter({ onBytes: (b) => job.progress({ bytesDone: b }) });
       await pipeline(createReadStream(converted.tempPath!, { highWaterMark: 1024 * 1024 }), meter, discard(), { signal: job.signal });
-      digests = meter.digests();
+      digests = await meter.digests();
       format = required;
       final = converted;
     }

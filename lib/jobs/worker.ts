@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { jobDefinition } from "./registry";
 
-const LEASE_MS = 30_000;
-const HEARTBEAT_MS = 3_000;
+const leaseMs = () => getConfig().jobLeaseSeconds * 1000;
+/** heartbeats come several times per lease, so one slow write does not lose the job */
+const heartbeatMs = () => Math.max(250, Math.min(3000, leaseMs() / 4));
 const PROGRESS_MS = 1_000;
 
 export interface WorkerOptions {
@@ -24,7 +26,7 @@ export interface WorkerOptions {
 export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: string } {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = opts.concurrency ?? 2;
-  const pollMs = opts.pollMs ?? 1000;
+  const pollMs = opts.pollMs ?? 500;
   const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
   const running = new Map<number, Promise<void>>();
   let stopped = false;
@@ -78,7 +80,7 @@ async function claimNext(zoneId: number, workerId: string) {
       data: {
         state: "RUNNING",
         leaseOwner: workerId,
-        leaseUntil: new Date(Date.now() + LEASE_MS),
+        leaseUntil: new Date(Date.now() + leaseMs()),
         heartbeatAt: new Date(),
         attempts: { increment: 1 },
         startedAt: c.startedAt ?? new Date(),
@@ -115,7 +117,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
   const flush = async () => {
     const update = pending;
     pending = {};
-    const data: Record<string, unknown> = { heartbeatAt: new Date(), leaseUntil: new Date(Date.now() + LEASE_MS) };
+    const data: Record<string, unknown> = { heartbeatAt: new Date(), leaseUntil: new Date(Date.now() + leaseMs()) };
     if (update.bytesDone !== undefined) {
       const now = Date.now();
       const dt = (now - lastAt) / 1000;
@@ -136,7 +138,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
     if (row?.cancelRequested) abort.abort(new CancelledError());
   };
 
-  const heartbeat = setInterval(() => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)), heartbeatMs());
   try {
     await def.run({
       jobId: job.id,

@@ -34,16 +34,16 @@ export async function runTransfer(opts: {
   const sourceMeter = new Meter({ onBytes: opts.onSourceBytes, ...(compression === "none" ? { limit: opts.limit, limitMessage: opts.limitMessage } : {}) });
   if (compression === "none") {
     await pipeline([stream, sourceMeter, opts.sink], { signal: opts.signal });
-    const d = sourceMeter.digests();
+    const d = await sourceMeter.digests();
     return { sourceBytes: sourceMeter.bytes, source: d, bytes: sourceMeter.bytes, ...d, compression };
   }
   const outMeter = new Meter({ limit: opts.limit, limitMessage: opts.limitMessage });
   await pipeline([stream, sourceMeter, createDecompressor(compression), outMeter, opts.sink], { signal: opts.signal });
   return {
     sourceBytes: sourceMeter.bytes,
-    source: sourceMeter.digests(),
+    source: await sourceMeter.digests(),
     bytes: outMeter.bytes,
-    ...outMeter.digests(),
+    ...(await outMeter.digests()),
     compression,
   };
 }

@@ -21,6 +21,7 @@ function blockListOf(cidrs: string[]): BlockList {
   return list;
 }
 
+/** A URL that cannot work however often it is tried (refused address, scheme, 4xx answer). */
 export class UrlRefusedError extends Error {
   constructor(message: string) {
     super(message);
@@ -82,7 +83,9 @@ export async function openUrl(raw: string, opts: { signal?: AbortSignal; timeout
     }
     if (status < 200 || status >= 300) {
       res.resume();
-      throw new Error(`the server answered HTTP ${status} for ${url}`);
+      // a 4xx will not change by asking again; a 5xx might
+      const message = `the server answered HTTP ${status} for ${url}`;
+      throw status >= 400 && status < 500 ? new UrlRefusedError(message) : new Error(message);
     }
     const len = Number(res.headers["content-length"]);
     return { body: res, length: Number.isFinite(len) && len >= 0 ? len : null, finalUrl: url.toString() };
