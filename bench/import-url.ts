@@ -28,7 +28,7 @@ const env = {
   BAZAAR_ADMIN_PASSWORD: "bench-password",
   BAZAAR_URL_ALLOW: "127.0.0.0/8",
   BAZAAR_WORKER_CONCURRENCY: "1",
-  NODE_ENV: "production",
+  NODE_ENV: "production" as const,
 };
 
 async function main() {

@@ -41,7 +41,9 @@ describe("parseConfig", () => {
 
   it("treats empty strings as unset and trims the public URL's slash", () => {
     expect(parseConfig({ PORT: "", BAZAAR_ZONE: "" })).toMatchObject({ port: 3000, zoneName: "default" });
-    expect(parseConfig({ BAZAAR_PUBLIC_URL: "https://bazaar.example.org/" }).publicUrl).toBe("https://bazaar.example.org");
+    expect(parseConfig({ BAZAAR_PUBLIC_URL: "https://bazaar.example.org/" }).publicUrl).toBe(
+      "https://bazaar.example.org",
+    );
   });
 
   it.each([

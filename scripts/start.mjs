@@ -9,6 +9,10 @@ const run = (args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
+// qemu-img, bzip2 and xz for image imports (installed when running as root on Debian)
+const deps = spawnSync("bash", ["scripts/system-deps.sh"], { stdio: "inherit" });
+if (deps.status !== 0) process.exit(deps.status ?? 1);
+
 if (!existsSync(".next/BUILD_ID") || process.argv.includes("--rebuild")) {
   console.log("[bazaar] building the portal (first start only; `npm start -- --rebuild` to rebuild)…");
   run(["next", "build"]);

@@ -6,20 +6,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# --- system packages the suite needs -------------------------------------------------
-need_pkgs=()
-[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    step "installing Debian packages: ${need_pkgs[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-  else
-    echo "Missing system packages: ${need_pkgs[*]}." >&2
-    echo "Install them (Debian/Ubuntu: sudo apt-get install -y ${need_pkgs[*]}) and run again." >&2
-    exit 1
-  fi
-fi
+bash scripts/system-deps.sh --test
 
 [ -d node_modules ] || { step "installing npm dependencies"; npm ci; }
 [ -d lib/db/generated/sqlite ] || node scripts/prisma-generate.mjs

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { ConfigError, getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
@@ -50,7 +51,14 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
       log("============================================================");
     }
   }
+  for (const tool of ["qemu-img", "bzip2", "xz"]) {
+    if (!(await hasCommand(tool))) log(`WARNING: ${tool} is not installed; image imports will fail (Debian: qemu-utils, bzip2, xz-utils)`);
+  }
   log(`zone "${zone.name}", database ${config.databaseProvider}, data in ${config.dataDir}`);
+}
+
+function hasCommand(name: string): Promise<boolean> {
+  return new Promise((resolve) => execFile(name, ["--version"], (err) => resolve(!err || (err as NodeJS.ErrnoException).code !== "ENOENT")));
 }
 
 /** For the server's start hook: a configuration error stops the process with its message. */

@@ -3,7 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig, setConfigForTests } from "@/lib/config";
-import { decryptSecret, encryptSecret, ensureSecretKey, resetSecretKeyCacheForTests, secretKeyFile } from "./secret-key";
+import {
+  decryptSecret,
+  encryptSecret,
+  ensureSecretKey,
+  resetSecretKeyCacheForTests,
+  secretKeyFile,
+} from "./secret-key";
 
 const dirs: string[] = [];
 function useConfig(env: Record<string, string> = {}) {

@@ -67,7 +67,10 @@ describe("decide: the decision table", () => {
   });
 
   it("without the right, the missing permission is the reason even on a locked object", () => {
-    expect(decide(stranger, obj("600", "USE"), "show")).toEqual({ allowed: false, reason: "show needs USE permission" });
+    expect(decide(stranger, obj("600", "USE"), "show")).toEqual({
+      allowed: false,
+      reason: "show needs USE permission",
+    });
   });
 });
 

@@ -62,7 +62,8 @@ describe("holds: owner / group / other × USE / MANAGE / ADMIN", () => {
   });
 
   it("nobody else holds anything on 000", () => {
-    for (const s of [owner, member, stranger]) for (const [right] of RIGHTS) expect(holds(s, object("000"), right)).toBe(false);
+    for (const s of [owner, member, stranger])
+      for (const [right] of RIGHTS) expect(holds(s, object("000"), right)).toBe(false);
   });
 });
 

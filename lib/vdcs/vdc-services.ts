@@ -118,8 +118,10 @@ export async function updateVdc({ ctx, input }: { ctx: Ctx; input: { id: number;
 
 export async function deleteVdc({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may delete VDCs");
-  const vdc = await db().vdc.findUnique({ where: { id: input.id } });
-  if (!vdc) throw notFound(`VDC ${input.id}`);
-  await db().vdc.delete({ where: { id: vdc.id } });
-  await recordAudit(ctx, { action: "vdc.delete", objectType: "VDC", objectId: vdc.id, objectName: vdc.name });
+  await db().$transaction(async (tx) => {
+    const vdc = await tx.vdc.findUnique({ where: { id: input.id } });
+    if (!vdc) throw notFound(`VDC ${input.id}`);
+    await tx.vdc.delete({ where: { id: vdc.id } });
+    await recordAudit({ ...ctx, tx }, { action: "vdc.delete", objectType: "VDC", objectId: vdc.id, objectName: vdc.name });
+  });
 }

@@ -61,7 +61,7 @@ describe("resumable upload", () => {
     expect(r2.status).toBe(204);
     const done = await waitFor("the upload to be imported", async () => {
       const r = (await admin.get(`/api/v1/images/${img.id}`)).json;
-      return r.state === "READY" || r.state === "ERROR" ? r : null;
+      return (r.state === "READY" || r.state === "ERROR") && r.job?.state !== "RUNNING" ? r : null;
     });
     expect(done).toMatchObject({ state: "READY", sha256: payload.sha256, md5: payload.md5, sizeBytes: payload.data.length, origin: "UPLOAD" });
     expect(readdirSync(ds.basePath)).toEqual([`img-${img.id}`]);
