@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { cookies } from "next/headers";
 import { db } from "@/lib/db/client";
 import { loadCtxUser } from "@/lib/auth/load-user";
@@ -6,8 +7,8 @@ import { resolveSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { toMeDto } from "@/lib/users/user-dto";
 import { localZone } from "@/lib/zones/local-zone";
 
-/** The signed-in user for a Server Component (pages and layouts), or null. */
-export async function getPageSession() {
+/** The signed-in user for a Server Component (pages and layouts), or null; once per request. */
+export const getPageSession = cache(async () => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
   const session = await resolveSession(db(), token);
@@ -15,6 +16,6 @@ export async function getPageSession() {
   const user = await loadCtxUser(db(), session.userId);
   if (!user) return null;
   return { user: await toMeDto(db(), user), zone: await localZone() };
-}
+});
 
 export type PageSession = NonNullable<Awaited<ReturnType<typeof getPageSession>>>;

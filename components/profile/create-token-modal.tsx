@@ -1,0 +1,123 @@
+"use client";
+
+import { useState } from "react";
+import { Alert, Button, Code, CopyButton, Group, Modal, NumberInput, Stack, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useDisclosure } from "@mantine/hooks";
+import { IconCheck, IconCopy, IconPlus } from "@tabler/icons-react";
+import { notifyError, notifySuccess } from "@/components/ui/notify";
+import type { CreatedTokenDto } from "./api";
+import { useCreateToken } from "./queries";
+
+export function CreateTokenButton() {
+  const [opened, { open, close }] = useDisclosure(false);
+  const [created, setCreated] = useState<CreatedTokenDto | null>(null);
+  return (
+    <>
+      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
+        Create token
+      </Button>
+      <Modal opened={opened} onClose={close} title="Create token">
+        <CreateTokenForm
+          onCancel={close}
+          onCreated={(token) => {
+            close();
+            setCreated(token);
+          }}
+        />
+      </Modal>
+      <Modal
+        opened={created !== null}
+        onClose={() => setCreated(null)}
+        title={`Token ${created?.name ?? ""} created`}
+        size="lg"
+      >
+        {created ? <TokenSecret token={created.token} onDone={() => setCreated(null)} /> : null}
+      </Modal>
+    </>
+  );
+}
+
+function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: (t: CreatedTokenDto) => void }) {
+  const create = useCreateToken();
+  const form = useForm({
+    initialValues: { name: "", expiresInDays: 30 as number | string },
+    validate: {
+      name: (v) => (v.trim() ? null : "is required"),
+      expiresInDays: (v) => (typeof v === "number" && v >= 1 && v <= 365 ? null : "between 1 and 365 days"),
+    },
+  });
+  const submit = form.onSubmit((v) =>
+    create.mutate(
+      { name: v.name.trim(), expiresInDays: Number(v.expiresInDays) },
+      {
+        onSuccess: (token) => {
+          notifySuccess(`Token ${token.name} created`);
+          form.reset();
+          onCreated(token);
+        },
+        onError: (err) => notifyError(err, form),
+      },
+    ),
+  );
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <TextInput
+          label="Name"
+          data-autofocus
+          description="What uses it, e.g. “ci-pipeline”"
+          {...form.getInputProps("name")}
+        />
+        <NumberInput
+          label="Expires in (days)"
+          min={1}
+          max={365}
+          allowDecimal={false}
+          {...form.getInputProps("expiresInDays")}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            Create
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function TokenSecret({ token, onDone }: { token: string; onDone: () => void }) {
+  return (
+    <Stack>
+      <Alert color="yellow" title="Copy it now">
+        This token will not be shown again. Store it somewhere safe; send it as <Code>Authorization: Bearer …</Code>.
+      </Alert>
+      <Code
+        block
+        data-testid="token-secret"
+        aria-label="Token secret"
+        style={{ wordBreak: "break-all", whiteSpace: "pre-wrap" }}
+      >
+        {token}
+      </Code>
+      <Group justify="flex-end">
+        <CopyButton value={token}>
+          {({ copied, copy }) => (
+            <Button
+              variant="light"
+              color={copied ? "teal" : undefined}
+              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+              onClick={copy}
+            >
+              {copied ? "Copied" : "Copy token"}
+            </Button>
+          )}
+        </CopyButton>
+        <Button onClick={onDone}>Done</Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,102 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Badge, Button, Group, Stack, Text } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useSession } from "@/components/auth/session-context";
+import { DeleteAction } from "@/components/ui/delete-action";
+import { formatDateTime } from "@/components/ui/format";
+import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { PageHeader } from "@/components/ui/page-header";
+import { QueryView } from "@/components/ui/query-view";
+import type { ZoneDto } from "./api";
+import { useDeleteZone, useUpdateZone, useZone } from "./queries";
+import { ZoneFields, type ZoneFormValues } from "./zone-fields";
+import { ZONE_DELETE_CONSEQUENCE } from "./zones-list";
+
+export function ZoneDetail({ id }: { id: number }) {
+  const query = useZone(id);
+  return <QueryView query={query}>{(zone) => <ZoneView zone={zone} />}</QueryView>;
+}
+
+function ZoneView({ zone }: { zone: ZoneDto }) {
+  const router = useRouter();
+  const { isAdmin } = useSession().user;
+  const remove = useDeleteZone();
+  return (
+    <>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            {zone.name}
+            {zone.local ? (
+              <Badge color="teal" variant="light">
+                Local
+              </Badge>
+            ) : null}
+          </Group>
+        }
+      >
+        {isAdmin ? (
+          <DeleteAction
+            variant="button"
+            kind="zone"
+            name={zone.name}
+            consequence={ZONE_DELETE_CONSEQUENCE}
+            disabledReason={zone.local ? "The local zone cannot be removed" : undefined}
+            onDelete={() => remove.mutateAsync(zone.id)}
+            onDeleted={() => router.push("/zones")}
+          />
+        ) : null}
+      </PageHeader>
+      <Text size="sm" c="dimmed" mb="md">
+        ID {zone.id} · registered {formatDateTime(zone.createdAt)}
+      </Text>
+      {isAdmin ? (
+        <ZoneEditForm zone={zone} />
+      ) : (
+        <Stack gap="xs" maw={640}>
+          <Text>Endpoint: {zone.endpoint || "—"}</Text>
+          <Text>
+            {zone.description || (
+              <Text span c="dimmed">
+                No description
+              </Text>
+            )}
+          </Text>
+        </Stack>
+      )}
+    </>
+  );
+}
+
+function ZoneEditForm({ zone }: { zone: ZoneDto }) {
+  const update = useUpdateZone();
+  const form = useForm<ZoneFormValues>({
+    initialValues: { name: zone.name, endpoint: zone.endpoint, description: zone.description },
+  });
+  const submit = form.onSubmit((v) =>
+    update.mutate(
+      { id: zone.id, patch: { endpoint: v.endpoint.trim(), description: v.description } },
+      {
+        onSuccess: (saved) => {
+          form.resetDirty({ name: saved.name, endpoint: saved.endpoint, description: saved.description });
+          notifySuccess(`Zone ${saved.name} saved`);
+        },
+        onError: (err) => notifyError(err, form),
+      },
+    ),
+  );
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack maw={640}>
+        <ZoneFields form={form} nameLocked />
+        <Group>
+          <Button type="submit" loading={update.isPending} disabled={!form.isDirty()}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
