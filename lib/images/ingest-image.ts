@@ -78,6 +78,10 @@ export async function ingestImage(
     let format: string = info.format;
     const keepIso = info.format === "iso" && img.type === "CDROM";
     if (required !== "any" && info.format !== required && !keepIso) {
+      // a small qcow2 can stand for a huge raw disk: the limit holds for what is written
+      if (required === "raw" && info.virtualSize > capacity.freeBytes) {
+        throw new PermanentJobError(noSpaceMessage(ds.name, info.virtualSize, capacity.freeBytes));
+      }
       job.progress({ phase: `converting ${info.format} to ${required}`, bytesDone: 0, bytesTotal: info.virtualSize || null });
       const converted = await driver.beginWrite(imageKey(imageId));
       handles.push(converted);
@@ -92,9 +96,11 @@ export async function ingestImage(
       const meter = new Meter({ onBytes: (b) => job.progress({ bytesDone: b }) });
       await pipeline(createReadStream(converted.tempPath!, { highWaterMark: 1024 * 1024 }), meter, discard(), { signal: job.signal });
       digests = await meter.digests();
+      if (meter.bytes > capacity.freeBytes) throw new PermanentJobError(noSpaceMessage(ds.name, meter.bytes, capacity.freeBytes));
       format = required;
       final = converted;
     }
+    job.signal.throwIfAborted(); // a cancel that came during probing or hashing still wins
     const { size } = await final.commit();
     // conversion keeps the virtual (guest-visible) size
     const virtual = info.virtualSize || size;
@@ -112,6 +118,7 @@ export async function ingestImage(
       },
     });
   } catch (err) {
+    source.stream.destroy(); // when the failure came before the pipeline owned it
     await Promise.all(handles.map((h) => h.abort().catch(() => {})));
     throw err;
   }

@@ -4,6 +4,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { jobInclude, toJobDto } from "./job-dto";
+import { cancelQueuedJob } from "./worker";
 
 // Jobs are read and cancelled through these three services.
 
@@ -59,8 +60,9 @@ export async function getJob({ ctx, input }: { ctx: Ctx; input: { id: number } }
 }
 
 /**
- * A queued job is cancelled at once; a running one is asked to stop and its worker notices
- * within a heartbeat, cleans up and marks it CANCELLED.
+ * A queued job is cancelled at once (even when no worker is free to pick it up); a running
+ * one is asked to stop and its worker notices within a heartbeat, cleans up and marks it
+ * CANCELLED.
  */
 export async function cancelJob({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   const job = await db().job.findFirst({ where: { id: input.id, ...visible(ctx) } });
@@ -68,10 +70,9 @@ export async function cancelJob({ ctx, input }: { ctx: Ctx; input: { id: number 
   if (job.state !== "QUEUED" && job.state !== "RUNNING") {
     throw new AppError("WRONG_STATE", `Job ${job.id} is ${job.state} and can no longer be cancelled`);
   }
-  await db().job.updateMany({
-    where: { id: job.id, state: { in: ["QUEUED", "RUNNING"] } },
-    data: { cancelRequested: true, ...(job.state === "QUEUED" ? { runAfter: new Date(0) } : {}) },
-  });
+  if (job.state !== "QUEUED" || !(await cancelQueuedJob(job))) {
+    await db().job.updateMany({ where: { id: job.id, state: { in: ["QUEUED", "RUNNING"] } }, data: { cancelRequested: true } });
+  }
   await recordAudit(ctx, { action: "job.cancel", objectType: "JOB", objectId: job.id, objectName: job.title });
   return getJob({ ctx, input });
 }

@@ -31,19 +31,28 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
   const running = new Map<number, Promise<void>>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | null = null;
 
-  const tick = async () => {
-    if (stopped) return;
+  const poll = async () => {
     try {
       while (!stopped && running.size < concurrency) {
-        const job = await claimNext(opts.zoneId, id);
+        const job = await claimNext(opts.zoneId, id, [...running.keys()]);
         if (!job) break;
-        const p = execute(job, id, log).finally(() => running.delete(job.id));
+        // a rejection here would be unhandled (and end the process): log it instead
+        const p = execute(job, id, log)
+          .catch((err) => log(`job ${job.id} (${job.kind}) could not be settled: ${(err as Error).message}`))
+          .finally(() => running.delete(job.id));
         running.set(job.id, p);
       }
     } catch (err) {
       log(`poll failed: ${(err as Error).message}`);
     }
+  };
+  const tick = async () => {
+    if (stopped) return;
+    polling = poll();
+    await polling;
+    polling = null;
     if (!stopped) timer = setTimeout(tick, pollMs);
   };
   timer = setTimeout(tick, 0);
@@ -53,6 +62,8 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      // a poll in flight may still claim a job: wait for it, then for every job it started
+      await polling;
       await Promise.allSettled(running.values());
     },
   };
@@ -60,11 +71,17 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
 
 type ClaimedJob = NonNullable<Awaited<ReturnType<typeof claimNext>>>;
 
-async function claimNext(zoneId: number, workerId: string) {
+/**
+ * `mine` are the jobs this worker runs: a late heartbeat (a busy machine) can let their lease
+ * lapse, and claiming one again would run it twice under the same owner, which the lease
+ * checks cannot tell apart.
+ */
+async function claimNext(zoneId: number, workerId: string, mine: number[]) {
   const now = new Date();
   const candidates = await db().job.findMany({
     where: {
       zoneId,
+      id: { notIn: mine },
       OR: [
         { state: "QUEUED", runAfter: { lte: now } },
         { state: "RUNNING", leaseUntil: { lt: now } },
@@ -101,7 +118,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
   } catch (err) {
     return finish(job.id, workerId, "FAILED", `bad job payload: ${(err as Error).message}`, def, undefined);
   }
-  if (job.cancelRequested) return finish(job.id, workerId, "CANCELLED", "cancelled", def, payload);
+  if (job.cancelRequested) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
   if (job.attempts > job.maxAttempts) {
     const reason = `interrupted ${job.attempts - 1} time(s); giving up (${job.error || "worker stopped"})`;
     return finish(job.id, workerId, "FAILED", reason, def, payload);
@@ -159,7 +176,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
   } catch (err) {
     clearInterval(heartbeat);
     const reason = abort.signal.aborted && abort.signal.reason instanceof CancelledError ? null : (err as Error).message;
-    if (reason === null) return finish(job.id, workerId, "CANCELLED", "cancelled by a user", def, payload);
+    if (reason === null) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
     const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     if (permanent) return finish(job.id, workerId, "FAILED", reason, def, payload);
     log(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed, will retry: ${reason}`);
@@ -168,6 +185,30 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
       data: { state: "QUEUED", error: reason, leaseOwner: "", leaseUntil: null, runAfter: new Date(Date.now() + 2000 * job.attempts) },
     });
   }
+}
+
+const CANCELLED_REASON = "cancelled by a user";
+
+/**
+ * Cancels a job that waits in the queue, at once: the conditional update wins against any
+ * worker's claim, and the job's clean-up runs here. False when a worker claimed it first
+ * (the caller then asks that worker to stop).
+ */
+export async function cancelQueuedJob(job: { id: number; kind: string; payload: string }): Promise<boolean> {
+  const { count } = await db().job.updateMany({
+    where: { id: job.id, state: "QUEUED" },
+    data: { state: "CANCELLED", cancelRequested: true, error: CANCELLED_REASON, finishedAt: new Date(), leaseOwner: "", leaseUntil: null, rateBps: 0 },
+  });
+  if (count !== 1) return false;
+  const def = jobDefinition(job.kind);
+  let payload: unknown;
+  try {
+    payload = def?.schema.parse(JSON.parse(job.payload));
+  } catch {
+    return true; // a payload no handler can read has nothing to clean up
+  }
+  if (def?.onGiveUp) await def.onGiveUp(payload, CANCELLED_REASON).catch((e) => console.error(`[worker] cleanup of job ${job.id} failed:`, e));
+  return true;
 }
 
 class CancelledError extends Error {

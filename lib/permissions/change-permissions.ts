@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
-import { AppError, forbidden, invalid, notFound } from "@/lib/errors";
+import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { decide } from "./operations";
 import { changesAdminBits, holds, octalToRights, rightsToOctal } from "./rights";
@@ -77,7 +77,13 @@ export async function chownObject({
     data.groupId = group.id;
   }
   if (Object.keys(data).length === 0) return;
-  await model.update(client, row.id, data);
+  try {
+    await model.update(client, row.id, data);
+  } catch (err) {
+    // image names are unique per owner: the new owner may already have one of this name
+    if (isUniqueViolation(err)) throw conflict("ownerId", `${model.label} names are unique per owner, and the new owner already has one named "${row.name}"`);
+    throw err;
+  }
   await recordAudit(ctx, {
     action: "chown",
     objectType: input.type,

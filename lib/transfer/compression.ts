@@ -18,16 +18,49 @@ export function sniffCompression(head: Buffer): Compression {
  */
 export function createDecompressor(kind: Exclude<Compression, "none">): Duplex {
   if (kind === "gzip") return createGunzip({ chunkSize: 256 * 1024 });
+  return childDecompressor(kind);
+}
+
+/**
+ * `<kind> -dc` as a duplex stream. Its readable side ends only after the child has exited
+ * with status 0: a truncated or corrupt .xz/.bz2 makes the tool print what it could decode
+ * and then fail, and that failure must fail the transfer rather than pass a partial image.
+ */
+function childDecompressor(kind: "bzip2" | "xz"): Duplex {
   const child = spawn(kind, ["-dc"], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
-  const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
-  child.on("error", (err) => duplex.destroy(new Error(`${kind} could not run: ${err.message}`)));
-  child.on("close", (code) => {
-    if (code !== 0 && code !== null) duplex.destroy(new Error(`${kind} failed (exit ${code}): ${stderr.trim() || "corrupt input"}`));
+  const exit = new Promise<Error | null>((resolve) => {
+    child.once("error", (err) => resolve(new Error(`${kind} could not run: ${err.message}`)));
+    child.once("close", (code, signal) =>
+      resolve(code === 0 ? null : new Error(`${kind} failed (${code === null ? signal : `exit ${code}`}): ${stderr.trim().split("\n")[0] || "corrupt input"}`)),
+    );
   });
-  duplex.on("close", () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+  // EPIPE on stdin means the tool gave up on its input: report its own reason instead
+  const failWithExit = () => void exit.then((err) => duplex.destroy(err ?? new Error(`${kind} stopped reading its input`)));
+  child.stdin.on("error", failWithExit);
+  child.stdout.on("error", failWithExit);
+
+  const duplex = new Duplex({
+    write(chunk, _enc, cb) {
+      if (child.stdin.write(chunk)) cb();
+      else child.stdin.once("drain", () => cb());
+    },
+    final(cb) {
+      child.stdin.end();
+      cb();
+    },
+    read() {
+      child.stdout.resume();
+    },
+    destroy(err, cb) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      cb(err);
+    },
   });
+  child.stdout.on("data", (chunk: Buffer) => {
+    if (!duplex.push(chunk)) child.stdout.pause();
+  });
+  child.stdout.on("end", () => void exit.then((err) => (err ? duplex.destroy(err) : duplex.push(null))));
   return duplex;
 }

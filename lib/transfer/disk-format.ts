@@ -16,8 +16,8 @@ export interface ImageInfo {
 
 /**
  * What a file holds, according to qemu-img (plus the ISO 9660 signature, which qemu-img
- * reports as raw). qcow2 with a backing file or an external data file is refused: the image
- * would read another file of the host.
+ * reports as raw). qcow2 with a backing file or an external data file, and VMDK with extents
+ * in other files, are refused: the image would read another file of the host.
  */
 export async function probeImage(path: string): Promise<ImageInfo> {
   let info: Record<string, unknown>;
@@ -38,9 +38,31 @@ export async function probeImage(path: string): Promise<ImageInfo> {
   if (specific["data-file"]) {
     return { format: "qcow2", virtualSize, refusal: "qcow2 images with an external data file are refused" };
   }
+  if (format === "vmdk") {
+    const why = vmdkRefusal(path, specific);
+    if (why) return { format: "vmdk", virtualSize, refusal: why };
+  }
   if (format === "raw" && (await isIso(path))) return { format: "iso", virtualSize, refusal: null };
   if ((DISK_FORMATS as readonly string[]).includes(format)) return { format: format as DiskFormat, virtualSize, refusal: null };
   return { format: "raw", virtualSize, refusal: `unsupported disk format "${format}"` };
+}
+
+/** VMDK subformats whose data lives inside the one file (what Glance accepts, too). */
+const SELF_CONTAINED_VMDK = ["monolithicSparse", "streamOptimized"];
+
+/**
+ * A VMDK descriptor names its extents, and a plain-text descriptor can name any file of the
+ * host (`RW 1 FLAT "/etc/shadow" 0`): converting or serving it would read that file. Only
+ * single-file subformats whose every extent is the file itself are taken.
+ */
+function vmdkRefusal(path: string, specific: Record<string, unknown>): string | null {
+  const createType = String(specific["create-type"] ?? "");
+  if (!SELF_CONTAINED_VMDK.includes(createType)) {
+    return `VMDK images of type "${createType || "unknown"}" are refused; use a monolithicSparse or streamOptimized VMDK`;
+  }
+  const extents = (specific.extents as { filename?: string }[] | undefined) ?? [];
+  if (extents.some((e) => e.filename !== path)) return "VMDK images whose extents are other files are refused";
+  return null;
 }
 
 async function isIso(path: string): Promise<boolean> {

@@ -111,6 +111,11 @@ export class Meter extends Transform {
     cb(err);
   }
 
+  /** Stops the md5 thread when the digests will not be read (the transfer failed). */
+  release(): void {
+    this.md5?.close();
+  }
+
   /** The digests of everything that passed; call once, after the stream finished. */
   async digests(): Promise<{ md5: string; sha256: string }> {
     if (!this.sha256 || !this.md5) throw new Error("this meter does not hash");

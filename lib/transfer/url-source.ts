@@ -10,7 +10,10 @@ const PRIVATE_V4 = [
   ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
   ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
 ] as const;
-const PRIVATE_V6 = [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["::ffff:0:0", 96]] as const;
+// IPv4-mapped addresses (::ffff:a.b.c.d) need no entry: BlockList matches them against the
+// IPv4 ranges above (and an entry for ::ffff:0:0/96 would match every IPv4 address). The
+// IPv4-compatible (::/96) and NAT64 (64:ff9b::/96) prefixes embed an IPv4 address too.
+const PRIVATE_V6 = [["::", 96], ["::1", 128], ["64:ff9b::", 96], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const;
 
 function blockListOf(cidrs: string[]): BlockList {
   const list = new BlockList();

@@ -23,6 +23,10 @@ writeFileSync(path.join(work, "disk.raw"), randomPayload(1024 * 1024).data, { fl
 execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", path.join(work, "disk.raw"), path.join(work, "disk.qcow2")]);
 const qcow2 = readFileSync(path.join(work, "disk.qcow2"));
 const rawDisk = randomPayload(2 * 1024 * 1024);
+// a VMDK descriptor (plain text) whose extent is a file of the host: qemu-img would read it
+const hostSecret = path.join(work, "host-secret");
+writeFileSync(hostSecret, Buffer.alloc(4096, "secret "));
+const evilVmdk = Buffer.from(`# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\nRW 8 FLAT "${hostSecret}" 0\n`);
 
 beforeAll(async () => {
   allowLoopbackUrls();
@@ -33,6 +37,7 @@ beforeAll(async () => {
     "/disk.raw": rawDisk.data,
     "/notes.txt": Buffer.from("this is not a disk image\n".repeat(100)),
     "/gone": { status: 404 },
+    "/evil.vmdk": evilVmdk,
   });
 });
 
@@ -125,6 +130,24 @@ describe("URL import", () => {
     expect(img.state).toBe("ERROR");
     expect(img.error).toMatch(/not a disk image/);
     expect(img.error).toContain("requires qcow2");
+    expect(filesIn(ds.basePath)).toEqual([]);
+  });
+
+  it("refuses a VMDK that points at another file of the host, whatever the datastore requires", async () => {
+    for (const requiredFormat of ["raw", "any"]) {
+      const ds = await datastore(`vmdk-${requiredFormat}`, { requiredFormat });
+      const img = await importUrl(admin, { url: server.url("/evil.vmdk"), name: `evil-${requiredFormat}`, datastoreId: ds.id });
+      expect(img.state).toBe("ERROR");
+      expect(img.error).toMatch(/^VMDK images of type "monolithicFlat" are refused/);
+      expect(filesIn(ds.basePath)).toEqual([]);
+    }
+  });
+
+  it("checks the converted size against the limit: a small qcow2 may stand for a large raw disk", async () => {
+    const ds = await datastore("raw-small", { requiredFormat: "raw", limitMb: 4 });
+    const img = await importUrl(admin, { url: server.url("/disk.qcow2.gz"), name: "too-big-raw", datastoreId: ds.id });
+    expect(img.state).toBe("ERROR");
+    expect(img.error).toBe("not enough space in datastore raw-small: need 8.0 MiB, free 4.0 MiB");
     expect(filesIn(ds.basePath)).toEqual([]);
   });
 

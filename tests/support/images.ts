@@ -25,18 +25,37 @@ export function randomPayload(bytes: number) {
   return { data, sha256: createHash("sha256").update(data).digest("hex"), md5: createHash("md5").update(data).digest("hex") };
 }
 
+/** What a route of serveBytes answers: bytes, a bare status, or bytes after some failures. */
+export type ServedRoute =
+  | Buffer
+  | { status: number }
+  | {
+      body: Buffer;
+      /** answer the first `failFirst` requests with `failStatus` (default 500) */
+      failFirst?: number;
+      failStatus?: number;
+      /** this route's own speed (default: the server's) */
+      bytesPerSecond?: number;
+    };
+
 /**
  * A loopback HTTP server for URL imports. `bytesPerSecond` slows it down so a test can act
- * in the middle of a transfer.
+ * in the middle of a transfer; `hits(path)` counts the requests a path received.
  */
-export async function serveBytes(routes: Record<string, Buffer | { status: number }>, opts: { bytesPerSecond?: number } = {}) {
+export async function serveBytes(routes: Record<string, ServedRoute>, opts: { bytesPerSecond?: number } = {}) {
+  const hits = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
-    const body = routes[req.url ?? ""];
-    if (!body) return res.writeHead(404).end("not found");
-    if (!Buffer.isBuffer(body)) return res.writeHead(body.status).end();
+    const path = req.url ?? "";
+    const hit = (hits.get(path) ?? 0) + 1;
+    hits.set(path, hit);
+    const route = routes[path];
+    if (!route) return res.writeHead(404).end("not found");
+    if (!Buffer.isBuffer(route) && "status" in route) return res.writeHead(route.status).end();
+    const { body, failFirst = 0, failStatus = 500, bytesPerSecond = opts.bytesPerSecond } = Buffer.isBuffer(route) ? { body: route } : route;
+    if (hit <= failFirst) return res.writeHead(failStatus).end("try again later");
     res.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" });
-    if (!opts.bytesPerSecond) return res.end(body);
-    const slice = Math.max(1, Math.floor(opts.bytesPerSecond / 20));
+    if (!bytesPerSecond) return res.end(body);
+    const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
     for (let i = 0; i < body.length && !res.destroyed; i += slice) {
       if (!res.write(body.subarray(i, i + slice))) await once(res, "drain").catch(() => {});
       await new Promise((r) => setTimeout(r, 50));
@@ -48,7 +67,12 @@ export async function serveBytes(routes: Record<string, Buffer | { status: numbe
   const { port } = server.address() as AddressInfo;
   return {
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    hits: (path: string) => hits.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -79,3 +103,4 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
