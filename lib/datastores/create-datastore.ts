@@ -21,6 +21,9 @@ export interface CreateDatastoreInput {
 
 const SYSTEM_DIRS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/usr"];
 
+/** Is `inner` the directory `outer` or below it? */
+const isWithin = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
+
 /** The default home of a datastore's files: `<data dir>/datastores/<id>`. */
 export const defaultBasePath = (id: number) => path.join(getConfig().dataDir, "datastores", String(id));
 
@@ -33,13 +36,19 @@ export async function createDatastore({ ctx, input }: { ctx: Ctx; input: CreateD
   }
   const chosen = input.basePath ? path.resolve(input.basePath) : undefined;
   if (chosen && SYSTEM_DIRS.some((d) => chosen === d)) throw invalid("basePath", "must not be a system directory");
+  const dataDir = getConfig().dataDir;
+  if (chosen && (isWithin(chosen, dataDir) || isWithin(dataDir, chosen))) {
+    throw invalid("basePath", `must be outside the data directory ${dataDir} (the portal places datastores there itself)`);
+  }
   try {
     const created = await db().$transaction(async (tx) => {
       if (await tx.datastore.findFirst({ where: { zoneId: ctx.zone.id, name: input.name } })) {
         throw conflict("name", `a datastore named "${input.name}" exists in zone ${ctx.zone.name}`);
       }
-      if (chosen && (await tx.datastore.findFirst({ where: { basePath: chosen } }))) {
-        throw conflict("basePath", "another datastore already uses this directory");
+      if (chosen) {
+        const others = await tx.datastore.findMany({ select: { name: true, basePath: true } });
+        const clash = others.find((o) => isWithin(chosen, o.basePath) || isWithin(o.basePath, chosen));
+        if (clash) throw conflict("basePath", `overlaps the directory of datastore ${clash.name}`);
       }
       const { basePath: _omit, ...fields } = input;
       const row = await tx.datastore.create({

@@ -21,7 +21,7 @@ import { imageKey } from "./image-rules";
  * a failure removes it. Safe to run again after a crash (it starts over).
  */
 export async function ingestImage(
-  job: Pick<JobContext<unknown>, "signal" | "progress">,
+  job: Pick<JobContext<unknown>, "signal" | "progress" | "fence">,
   imageId: number,
   open: () => Promise<{ stream: Readable; length: number | null }>,
 ): Promise<void> {
@@ -101,6 +101,7 @@ export async function ingestImage(
       final = converted;
     }
     job.signal.throwIfAborted(); // a cancel that came during probing or hashing still wins
+    await job.fence();
     const { size } = await final.commit();
     // conversion keeps the virtual (guest-visible) size
     const virtual = info.virtualSize || size;

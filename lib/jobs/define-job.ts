@@ -8,6 +8,12 @@ export interface JobContext<P> {
   signal: AbortSignal;
   /** report bytes moved so far (persisted, throttled), optionally the total and a phase name */
   progress(update: { bytesDone?: number; bytesTotal?: number | null; phase?: string }): void;
+  /**
+   * Throws unless this attempt still holds the job's lease. Call it right before making a
+   * result visible: a worker that stalled past its lease must not commit over the attempt
+   * that replaced it.
+   */
+  fence(): Promise<void>;
 }
 
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {

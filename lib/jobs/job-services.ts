@@ -8,7 +8,9 @@ import { cancelQueuedJob } from "./worker";
 
 // Jobs are read and cancelled through these three services.
 
-const visible = (ctx: Ctx): Prisma.JobWhereInput => (ctx.user.isAdmin ? {} : { createdById: ctx.user.id });
+/** Jobs run in their zone: each portal shows its own zone's, and non-admins only those they started. */
+const visible = (ctx: Ctx): Prisma.JobWhereInput =>
+  ctx.user.isAdmin ? { zoneId: ctx.zone.id } : { zoneId: ctx.zone.id, createdById: ctx.user.id };
 
 type JobState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
 

@@ -162,6 +162,12 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
       attempt: job.attempts,
       payload,
       signal: abort.signal,
+      async fence() {
+        const row = await db().job.findUnique({ where: { id: job.id }, select: { leaseOwner: true, attempts: true, state: true } });
+        if (!row || row.leaseOwner !== workerId || row.attempts !== job.attempts || row.state !== "RUNNING") {
+          throw new Error("this attempt lost the job's lease; another attempt owns it now");
+        }
+      },
       progress(update) {
         pending = { ...pending, ...update };
         if (Date.now() - lastWrite >= PROGRESS_MS) {

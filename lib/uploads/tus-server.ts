@@ -7,6 +7,7 @@ import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { subjectOf } from "@/lib/auth/context";
 import { decide } from "@/lib/permissions/operations";
+import { holds } from "@/lib/permissions/rights";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -46,7 +47,8 @@ function ctxOf(req: Request): Ctx {
 async function imageOfUpload(req: Request, uploadId: string) {
   const ctx = ctxOf(req);
   const img = await db().image.findFirst({ where: { uploadId, zoneId: ctx.zone.id } });
-  if (!img || !decide(subjectOf(ctx), img, "update").allowed) throw refuse(404, "Upload not found");
+  if (!img || !holds(subjectOf(ctx), img, "USE")) throw refuse(404, "Upload not found");
+  if (!decide(subjectOf(ctx), img, "update").allowed) throw refuse(403, `You may not change image ${img.name}`);
   return { img, ctx };
 }
 
@@ -55,7 +57,8 @@ async function onUploadCreate(req: Request, upload: Upload) {
   const imageId = Number(upload.metadata?.imageId);
   if (!Number.isInteger(imageId) || imageId <= 0) throw refuse(400, "Upload-Metadata must carry imageId");
   const img = await db().image.findFirst({ where: { id: imageId, zoneId: ctx.zone.id }, include: { datastore: true } });
-  if (!img || !decide(subjectOf(ctx), img, "update").allowed) throw refuse(404, `Image ${imageId} not found`);
+  if (!img || !holds(subjectOf(ctx), img, "USE")) throw refuse(404, `Image ${imageId} not found`);
+  if (!decide(subjectOf(ctx), img, "update").allowed) throw refuse(403, `You may not change image ${img.name}`);
   if (img.origin !== "UPLOAD" || img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state} and does not take an upload`);
   if (upload.size === undefined) throw refuse(400, "Upload-Length is required (deferred length is not supported)");
   const { capacity } = await measureCapacity(img.datastore);

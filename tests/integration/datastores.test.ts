@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "@/lib/config";
@@ -123,12 +124,23 @@ describe("create", () => {
     expectProblem(await admin.post("/api/v1/datastores", { name: "x", basePath: "relative/dir" }), 400, ["basePath"]);
   });
 
-  it("lets an admin choose the directory, but not one another datastore uses", async () => {
-    const dir = path.join(getConfig().dataDir, "chosen-dir");
-    const ds = await createDs(admin, { name: "chosen", basePath: dir });
-    expect(ds.basePath).toBe(dir);
-    expect(existsSync(dir)).toBe(true);
-    expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-2", basePath: `${dir}/` }), 409, ["basePath"]);
+  it("lets an admin choose the directory, but not one another datastore uses or the data directory", async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "bazaar-chosen-"));
+    try {
+      const dir = path.join(outside, "store");
+      const ds = await createDs(admin, { name: "chosen", basePath: dir });
+      expect(ds.basePath).toBe(dir);
+      expect(existsSync(dir)).toBe(true);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-2", basePath: `${dir}/` }), 409, ["basePath"]);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-3", basePath: `${dir}/inner` }), 409, ["basePath"]);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-4", basePath: outside }), 409, ["basePath"]);
+      const inData = path.join(getConfig().dataDir, "datastores", "999");
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-5", basePath: inData }), 400, ["basePath"]);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-6", basePath: path.dirname(getConfig().dataDir) }), 400, ["basePath"]);
+      expect((await admin.delete(`/api/v1/datastores/${ds.id}`)).status).toBe(204);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("needs the DATASTORE create right; with it a user creates one but may not choose its directory", async () => {

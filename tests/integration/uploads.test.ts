@@ -79,6 +79,10 @@ describe("resumable upload", () => {
     expect((await tus(d, "HEAD", location, {})).status).toBe(404);
     expect((await tus(d, "PATCH", location, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, Buffer.alloc(10))).status).toBe(404);
     expect((await tus(d, "POST", "/api/v1/uploads", { "upload-length": "10", "upload-metadata": meta({ imageId: String(img.id) }) })).status).toBe(404);
+    // once dave may see the image (other USE) but still not change it: 403, not 404
+    expect((await admin.post(`/api/v1/images/${img.id}/chmod`, { permissions: "604" })).status).toBe(204);
+    expect((await tus(d, "HEAD", location, {})).status).toBe(403);
+    expect((await tus(d, "PATCH", location, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, Buffer.alloc(10))).status).toBe(403);
     // a second upload for the same image is refused; the first can be resumed
     expect((await tus(admin, "POST", "/api/v1/uploads", { "upload-length": "1000", "upload-metadata": meta({ imageId: String(img.id) }) })).status).toBe(409);
     // without a session at all
