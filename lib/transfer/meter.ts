@@ -18,6 +18,8 @@ parentPort.on("message", (m) => {
 });`;
 
 const MAX_IN_FLIGHT = 32 * 1024 * 1024;
+/** chunks are batched into one message of about this size (sockets deliver ~64 KiB pieces) */
+const BATCH = 1024 * 1024;
 
 class Md5Thread {
   private readonly worker = new Worker(MD5_WORKER, { eval: true });
@@ -25,6 +27,8 @@ class Md5Thread {
   private waiting: (() => void) | null = null;
   private digestWaiter: ((hex: string) => void) | null = null;
   private failure: Error | null = null;
+  private batch = new Uint8Array(BATCH);
+  private batched = 0;
 
   constructor() {
     this.worker.on("message", (m: number | { digest: string }) => {
@@ -42,19 +46,37 @@ class Md5Thread {
     this.worker.unref();
   }
 
-  /** Queues a copy of the chunk; resolves at once unless too much is queued. */
+  /**
+   * Copies the chunk into the current batch (the worker gets its own bytes; the stream keeps
+   * the chunk) and sends full batches; resolves at once unless too much is queued.
+   */
   update(chunk: Buffer): Promise<void> | null {
     if (this.failure) throw this.failure;
-    const copy = new Uint8Array(chunk); // the worker gets its own bytes; the stream keeps the chunk
-    this.inFlight += copy.byteLength;
-    this.worker.postMessage(copy.buffer, [copy.buffer]);
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(chunk.length - offset, BATCH - this.batched);
+      this.batch.set(chunk.subarray(offset, offset + n), this.batched);
+      this.batched += n;
+      offset += n;
+      if (this.batched === BATCH) this.send();
+    }
     if (this.inFlight <= MAX_IN_FLIGHT) return null;
     this.worker.ref();
     return new Promise<void>((r) => (this.waiting = r)).then(() => void this.worker.unref());
   }
 
+  private send(): void {
+    if (this.batched === 0) return;
+    const full = this.batched === BATCH ? this.batch : this.batch.slice(0, this.batched);
+    this.inFlight += full.byteLength;
+    this.worker.postMessage(full.buffer, [full.buffer]);
+    this.batch = new Uint8Array(BATCH);
+    this.batched = 0;
+  }
+
   async digest(): Promise<string> {
     if (this.failure) throw this.failure;
+    this.send();
     this.worker.ref();
     const hex = await new Promise<string>((r) => {
       this.digestWaiter = r;
