@@ -4,7 +4,8 @@ export const ADMIN = { username: "admin", password: "e2e-admin-password" };
 
 /** An API client signed in as `who`; writes carry our Origin, as the browser's would. */
 export async function apiAs(baseURL: string, who: { username: string; password: string }): Promise<APIRequestContext> {
-  const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+  // no keep-alive: a test may pause longer than the server keeps an idle connection
+  const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, connection: "close" } });
   const res = await ctx.post("/api/v1/session", { data: who });
   expect(res.status(), await res.text()).toBe(200);
   return ctx;

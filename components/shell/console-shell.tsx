@@ -6,6 +6,7 @@ import { Anchor, AppShell, Badge, Burger, Group } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { SessionProvider } from "@/components/auth/session-context";
 import type { PageSession } from "@/lib/auth/page-session";
+import { ActiveJobs } from "@/components/jobs/active-jobs";
 import { ColorSchemeToggle } from "./color-scheme-toggle";
 import { MainNav } from "./main-nav";
 import { UserMenu } from "./user-menu";
@@ -31,6 +32,7 @@ export function ConsoleShell({ session, children }: { session: PageSession; chil
               </Badge>
             </Group>
             <Group gap="xs" wrap="nowrap">
+              <ActiveJobs />
               <ColorSchemeToggle />
               <UserMenu username={session.user.username} />
             </Group>

@@ -6,7 +6,10 @@ import { NavLink, Stack, Text } from "@mantine/core";
 import {
   IconBuildingWarehouse,
   IconClipboardList,
+  IconDatabase,
+  IconDisc,
   IconGauge,
+  IconProgress,
   IconUsers,
   IconUsersGroup,
   IconWorld,
@@ -20,9 +23,16 @@ interface NavItem {
   adminOnly?: boolean;
 }
 
-// Only pages that exist are linked; Storage, Templates and Jobs join as they are built.
+// Only pages that exist are linked; Marketplaces, Apps and Templates join as they are built.
 const SECTIONS: { title?: string; items: NavItem[] }[] = [
   { items: [{ href: "/", label: "Dashboard", icon: IconGauge }] },
+  {
+    title: "Storage",
+    items: [
+      { href: "/datastores", label: "Datastores", icon: IconDatabase },
+      { href: "/images", label: "Images", icon: IconDisc },
+    ],
+  },
   {
     title: "System",
     items: [
@@ -33,6 +43,7 @@ const SECTIONS: { title?: string; items: NavItem[] }[] = [
       { href: "/audit", label: "Audit log", icon: IconClipboardList, adminOnly: true },
     ],
   },
+  { items: [{ href: "/jobs", label: "Jobs", icon: IconProgress }] },
 ];
 
 export function MainNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate: () => void }) {

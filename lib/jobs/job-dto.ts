@@ -32,8 +32,10 @@ export function toJobDto(j: JobRow) {
   };
 }
 
-export function toJobSummary(j: { id: number; kind: string; state: string; phase: string; bytesDone: bigint; bytesTotal: bigint | null; rateBps: number; error: string }) {
+export function toJobSummary(j: { id: number; kind: string; state: string; phase: string; bytesDone: bigint; bytesTotal: bigint | null; rateBps: number; error: string; cancelRequested: boolean; createdById: number | null }) {
   return {
+    cancelRequested: j.cancelRequested,
+    createdById: j.createdById,
     id: j.id,
     kind: j.kind,
     state: j.state,

@@ -59,7 +59,8 @@ async function onUploadCreate(req: Request, upload: Upload) {
   const img = await db().image.findFirst({ where: { id: imageId, zoneId: ctx.zone.id }, include: { datastore: true } });
   if (!img || !holds(subjectOf(ctx), img, "USE")) throw refuse(404, `Image ${imageId} not found`);
   if (!decide(subjectOf(ctx), img, "update").allowed) throw refuse(403, `You may not change image ${img.name}`);
-  if (img.origin !== "UPLOAD" || img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state} and does not take an upload`);
+  // 410, not 409: tus clients retry a 409 (an offset conflict), and this will not change
+  if (img.origin !== "UPLOAD" || img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state} and does not take an upload`);
   if (upload.size === undefined) throw refuse(400, "Upload-Length is required (deferred length is not supported)");
   const { capacity } = await measureCapacity(img.datastore);
   if (upload.size > capacity.freeBytes) throw refuse(507, noSpaceMessage(img.datastore.name, upload.size, capacity.freeBytes));
@@ -91,9 +92,9 @@ async function onUploadFinish(req: Request, upload: Upload) {
 async function onIncomingRequest(req: Request, uploadId: string) {
   if (req.method === "POST" || req.method === "OPTIONS") return; // creation is vetted by onUploadCreate
   const { img } = await imageOfUpload(req, uploadId);
-  if (req.method === "PATCH" && img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state}; the upload is over`);
+  if (req.method === "PATCH" && img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state}; the upload is over`);
   if (req.method === "DELETE") {
-    if (img.state !== "INIT") throw refuse(409, `Image ${img.name} is ${img.state}; the upload is over`);
+    if (img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state}; the upload is over`);
     await failImage(img.id, "the upload was cancelled");
   }
 }

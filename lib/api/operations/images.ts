@@ -17,6 +17,8 @@ export const jobSummaryDto = z.object({
   bytesTotal: z.number().nullable(),
   rateBps: z.number(),
   error: z.string(),
+  cancelRequested: z.boolean(),
+  createdById: z.number().int().nullable(),
 });
 
 export const imageDto = z

@@ -1,0 +1,95 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Group, Tabs, Text } from "@mantine/core";
+import { useSession } from "@/components/auth/session-context";
+import { ImagesTable, IMAGE_LIST_DEFAULTS } from "@/components/images/images-table";
+import { holdsRight } from "@/components/permissions/bits";
+import { PermissionsPanel } from "@/components/permissions/permissions-panel";
+import { DeleteAction } from "@/components/ui/delete-action";
+import { EnableToggleButton } from "@/components/ui/enable-toggle-button";
+import { formatDateTime } from "@/components/ui/format";
+import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { PageHeader } from "@/components/ui/page-header";
+import { QueryView } from "@/components/ui/query-view";
+import { StateBadge } from "@/components/ui/state-badge";
+import { useListLocalState } from "@/components/ui/use-list-local-state";
+import type { DatastoreDto } from "./api";
+import { DatastoreFormButton } from "./datastore-form-modal";
+import { DatastoreInfoTab } from "./datastore-info-tab";
+import { useDatastore, useDeleteDatastore, useInvalidateDatastores, useUpdateDatastore } from "./queries";
+
+export function DatastoreDetail({ id }: { id: number }) {
+  const query = useDatastore(id);
+  return <QueryView query={query}>{(datastore) => <DatastoreView datastore={datastore} />}</QueryView>;
+}
+
+function EnableToggle({ datastore, disabled }: { datastore: DatastoreDto; disabled: boolean }) {
+  const update = useUpdateDatastore();
+  return (
+    <EnableToggleButton
+      enabled={datastore.enabled}
+      loading={update.isPending}
+      disabled={disabled}
+      onToggle={(enabled) =>
+        update.mutate(
+          { id: datastore.id, patch: { enabled } },
+          { onSuccess: () => notifySuccess(`Datastore ${datastore.name} ${enabled ? "enabled" : "disabled"}`), onError: (err) => notifyError(err) },
+        )
+      }
+    />
+  );
+}
+
+function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
+  const router = useRouter();
+  const me = useSession().user;
+  const remove = useDeleteDatastore();
+  const invalidate = useInvalidateDatastores();
+  const images = useListLocalState(IMAGE_LIST_DEFAULTS);
+  const canManage = holdsRight(me, datastore, "manage");
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            {datastore.name}
+            <StateBadge state={datastore.state} />
+          </Group>
+        }
+      >
+        <EnableToggle datastore={datastore} disabled={!canManage} />
+        <DatastoreFormButton datastore={datastore} disabled={!canManage} />
+        <DeleteAction
+          variant="button"
+          kind="datastore"
+          name={datastore.name}
+          consequence={`The datastore ${datastore.name} will be deleted. Only an empty datastore can be deleted; a directory you chose is left on disk.`}
+          disabledReason={canManage ? undefined : "You need MANAGE permission on this datastore"}
+          onDelete={() => remove.mutateAsync(datastore.id)}
+          onDeleted={() => router.push("/datastores")}
+        />
+      </PageHeader>
+      <Text size="sm" c="dimmed" mb="md">
+        ID {datastore.id} · {datastore.type} datastore · zone {datastore.zone.name} · created {formatDateTime(datastore.createdAt)}
+      </Text>
+      <Tabs defaultValue="info" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="info">Info</Tabs.Tab>
+          <Tabs.Tab value="images">Images ({datastore.imageCount})</Tabs.Tab>
+          <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="info" pt="md">
+          <DatastoreInfoTab datastore={datastore} />
+        </Tabs.Panel>
+        <Tabs.Panel value="images" pt="md">
+          <ImagesTable list={images} datastoreId={datastore.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="permissions" pt="md">
+          <PermissionsPanel resourcePath={`/datastores/${datastore.id}`} ownership={datastore} onChanged={invalidate} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Alert, Button, Group, Stack, Tabs, Text } from "@mantine/core";
+import { IconDownload } from "@tabler/icons-react";
+import { useSession } from "@/components/auth/session-context";
+import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
+import { holdsRight } from "@/components/permissions/bits";
+import { PermissionsPanel } from "@/components/permissions/permissions-panel";
+import { DeleteAction } from "@/components/ui/delete-action";
+import { EnableToggleButton } from "@/components/ui/enable-toggle-button";
+import { formatDateTime } from "@/components/ui/format";
+import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { PageHeader } from "@/components/ui/page-header";
+import { QueryView } from "@/components/ui/query-view";
+import { StateBadge } from "@/components/ui/state-badge";
+import { useListLocalState } from "@/components/ui/use-list-local-state";
+import { imageDownloadHref, type ImageDto } from "./api";
+import { EditImageButton } from "./edit-image-modal";
+import { ImageActivity } from "./image-activity";
+import { ImageInfoTab } from "./image-info-tab";
+import { canDownload } from "./image-state";
+import { useDeleteImage, useImage, useInvalidateImages, useUpdateImage } from "./queries";
+import { UploadActions } from "./upload-actions";
+import { dismissUpload } from "./upload-manager";
+
+export function ImageDetail({ id }: { id: number }) {
+  const query = useImage(id);
+  return <QueryView query={query}>{(image) => <ImageView image={image} />}</QueryView>;
+}
+
+function EnableToggle({ image, disabled }: { image: ImageDto; disabled: boolean }) {
+  const update = useUpdateImage();
+  // only a resting image switches: READY ↔ DISABLED
+  if (image.state !== "READY" && image.state !== "DISABLED") return null;
+  return (
+    <EnableToggleButton
+      enabled={image.state === "READY"}
+      loading={update.isPending}
+      disabled={disabled}
+      onToggle={(enabled) =>
+        update.mutate(
+          { id: image.id, patch: { enabled } },
+          { onSuccess: () => notifySuccess(`Image ${image.name} ${enabled ? "enabled" : "disabled"}`), onError: (err) => notifyError(err) },
+        )
+      }
+    />
+  );
+}
+
+function ImageView({ image }: { image: ImageDto }) {
+  const router = useRouter();
+  const me = useSession().user;
+  const remove = useDeleteImage();
+  const invalidate = useInvalidateImages();
+  const jobs = useListLocalState(JOB_LIST_DEFAULTS);
+  const canManage = holdsRight(me, image, "manage");
+  const noManage = canManage ? undefined : "You need MANAGE permission on this image";
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            {image.name}
+            <StateBadge state={image.state} />
+          </Group>
+        }
+      >
+        {canDownload(image) ? (
+          <Button component="a" href={imageDownloadHref(image.id)} download variant="default" leftSection={<IconDownload size={16} aria-hidden />}>
+            Download
+          </Button>
+        ) : null}
+        <UploadActions image={image} canManage={canManage} withControls={false} size="sm" />
+        <EnableToggle image={image} disabled={!canManage} />
+        <EditImageButton image={image} disabled={!canManage} />
+        <DeleteAction
+          variant="button"
+          kind="image"
+          name={image.name}
+          consequence={`The image ${image.name} and its ${image.sizeBytes ? "bytes" : "partial upload"} will be deleted from datastore ${image.datastore.name}. This cannot be undone.`}
+          disabledReason={noManage}
+          // an upload still running from this page stops with the image (the server drops its bytes)
+          onDelete={() => remove.mutateAsync(image.id).then(() => dismissUpload(image.id))}
+          onDeleted={() => router.push("/images")}
+        />
+      </PageHeader>
+      <Text size="sm" c="dimmed" mb="md">
+        ID {image.id} · {image.type} · datastore {image.datastore.name} · created {formatDateTime(image.createdAt)}
+      </Text>
+      <Stack gap="md" mb="md" maw={760}>
+        {image.state === "ERROR" ? (
+          <Alert color="red" role="alert" title="The image failed">
+            {image.error || "No reason was recorded."}
+          </Alert>
+        ) : null}
+        <ImageActivity image={image} withControls />
+      </Stack>
+      <Tabs defaultValue="info" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="info">Info</Tabs.Tab>
+          <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+          <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="info" pt="md">
+          <ImageInfoTab image={image} />
+        </Tabs.Panel>
+        <Tabs.Panel value="permissions" pt="md">
+          <PermissionsPanel resourcePath={`/images/${image.id}`} ownership={image} onChanged={invalidate} />
+        </Tabs.Panel>
+        <Tabs.Panel value="jobs" pt="md">
+          <JobsTable list={jobs} object={{ type: "IMAGE", id: image.id }} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+
+import Link from "next/link";
+import { ActionIcon, Anchor, Code, CopyButton, Group, Tooltip } from "@mantine/core";
+import { IconCheck, IconCopy } from "@tabler/icons-react";
+import { formatBytes } from "@/components/transfer/format";
+import { formatDateTime } from "@/components/ui/format";
+import { InfoList } from "@/components/ui/info-list";
+import type { ImageDto } from "./api";
+
+function Hash({ label, value }: { label: string; value: string }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Code style={{ overflowWrap: "anywhere" }}>{value}</Code>
+      <CopyButton value={value}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? "Copied" : "Copy"}>
+            <ActionIcon variant="subtle" size="sm" aria-label={`Copy ${label}`} onClick={copy}>
+              {copied ? <IconCheck size={14} aria-hidden /> : <IconCopy size={14} aria-hidden />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
+
+const ORIGINS: Record<ImageDto["origin"], string> = { UPLOAD: "Browser upload", URL: "Imported from a URL", APP: "Marketplace app" };
+const bytes = (n: number) => (n ? `${formatBytes(n)} (${n.toLocaleString()} bytes)` : "");
+
+export function ImageInfoTab({ image }: { image: ImageDto }) {
+  return (
+    <InfoList
+      label="Image information"
+      items={[
+        { label: "Type", value: image.type },
+        { label: "Format", value: image.format },
+        { label: "Size", value: bytes(image.sizeBytes) },
+        { label: "Virtual size", value: bytes(image.virtualSizeBytes) },
+        { label: "MD5", value: image.md5 && <Hash label="md5" value={image.md5} /> },
+        { label: "SHA-256", value: image.sha256 && <Hash label="sha256" value={image.sha256} /> },
+        ...(image.expectedMd5 ? [{ label: "Expected MD5", value: <Code>{image.expectedMd5}</Code> }] : []),
+        ...(image.expectedSha256 ? [{ label: "Expected SHA-256", value: <Code style={{ overflowWrap: "anywhere" }}>{image.expectedSha256}</Code> }] : []),
+        { label: "Origin", value: ORIGINS[image.origin] },
+        { label: "Source URL", value: image.sourceUrl },
+        {
+          label: "Datastore",
+          value: (
+            <Anchor component={Link} href={`/datastores/${image.datastore.id}`}>
+              {image.datastore.name}
+            </Anchor>
+          ),
+        },
+        { label: "Zone", value: image.zone.name },
+        { label: "Description", value: image.description },
+        { label: "Owner", value: image.owner.name },
+        { label: "Group", value: image.group.name },
+        { label: "Created", value: formatDateTime(image.createdAt) },
+        { label: "Updated", value: formatDateTime(image.updatedAt) },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,8 @@
+import { api } from "@/components/api/client";
+
+/** chmod and chown look the same on every shared object; `resourcePath` is e.g. "/datastores/5". */
+export const chmod = (resourcePath: string, permissions: string) =>
+  api<void>(`${resourcePath}/chmod`, { method: "POST", body: { permissions } });
+
+export const chown = (resourcePath: string, body: { ownerId?: number; groupId?: number }) =>
+  api<void>(`${resourcePath}/chown`, { method: "POST", body });
