@@ -66,7 +66,10 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     test: {
       pool: "forks",
       projects: [
-        { extends: true, test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts"], environment: "node" } },
+        {
+          extends: true,
+          test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts"], environment: "node" },
+        },
         integration("sqlite"),
         pgProblem
           ? {

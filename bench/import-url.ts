@@ -43,8 +43,24 @@ async function main() {
   setConfigForTests(parseConfig(env));
   await boot(() => {});
   const admin = (await db().user.findFirstOrThrow({ where: { username: "admin" } })).id;
-  const ctx = { user: (await loadCtxUser(db(), admin))!, zone: await localZone(), requestId: "bench", via: "system" as const };
-  const ds = await createDatastore({ ctx, input: { name: "bench", type: "IMAGE", driver: "fs", requiredFormat: "any", limitMb: null, description: "", enabled: true } });
+  const ctx = {
+    user: (await loadCtxUser(db(), admin))!,
+    zone: await localZone(),
+    requestId: "bench",
+    via: "system" as const,
+  };
+  const ds = await createDatastore({
+    ctx,
+    input: {
+      name: "bench",
+      type: "IMAGE",
+      driver: "fs",
+      requiredFormat: "any",
+      limitMb: null,
+      description: "",
+      enabled: true,
+    },
+  });
 
   // baseline: curl onto the same disk
   const curlTarget = path.join(dir, "curl.raw");
@@ -64,7 +80,16 @@ async function main() {
   const portal = await timed(async () => {
     const img = await createImage({
       ctx,
-      input: { source: "url", url: server.url, name: "bench", datastoreId: ds.id, type: "OS", description: "", expectedMd5: "", expectedSha256: "" },
+      input: {
+        source: "url",
+        url: server.url,
+        name: "bench",
+        datastoreId: ds.id,
+        type: "OS",
+        description: "",
+        expectedMd5: "",
+        expectedSha256: "",
+      },
     });
     for (;;) {
       const row = await db().image.findUniqueOrThrow({ where: { id: img.id } });
@@ -80,9 +105,13 @@ async function main() {
   const rate = (s: number) => `${(sizeMiB / s).toFixed(0)} MiB/s`;
   console.log(`\nimport of ${sizeMiB} MiB over loopback HTTP into an fs datastore`);
   console.log(`  curl -o            ${curl.seconds.toFixed(2)} s  (${rate(curl.seconds)})`);
-  console.log(`  portal URL import  ${portal.seconds.toFixed(2)} s  (${rate(portal.seconds)}; md5+sha256, format detection, commit)`);
+  console.log(
+    `  portal URL import  ${portal.seconds.toFixed(2)} s  (${rate(portal.seconds)}; md5+sha256, format detection, commit)`,
+  );
   console.log(`  ratio portal/curl  ${(portal.seconds / curl.seconds).toFixed(2)}`);
-  console.log(`  worker peak RSS    ${peak.toFixed(0)} MiB  (source ${mib(Number(portal.value.sizeBytes)).toFixed(0)} MiB)`);
+  console.log(
+    `  worker peak RSS    ${peak.toFixed(0)} MiB  (source ${mib(Number(portal.value.sizeBytes)).toFixed(0)} MiB)`,
+  );
 }
 
 main()

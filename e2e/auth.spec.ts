@@ -34,6 +34,8 @@ test("a non-admin does not see admin pages", async ({ page, admin, baseURL }) =>
   // and the server refuses the API too
   const api = await apiAs(baseURL!, who);
   expect((await api.get("/api/v1/users")).status()).toBe(403);
-  expect((await api.post("/api/v1/users", { data: { username: "x" + Date.now(), password: "abcdefgh1" } })).status()).toBe(403);
+  expect(
+    (await api.post("/api/v1/users", { data: { username: "x" + Date.now(), password: "abcdefgh1" } })).status(),
+  ).toBe(403);
   await api.dispose();
 });

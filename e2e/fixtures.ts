@@ -1,11 +1,20 @@
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type Page,
+} from "@playwright/test";
 
 export const ADMIN = { username: "admin", password: "e2e-admin-password" };
 
 /** An API client signed in as `who`; writes carry our Origin, as the browser's would. */
 export async function apiAs(baseURL: string, who: { username: string; password: string }): Promise<APIRequestContext> {
   // no keep-alive: a test may pause longer than the server keeps an idle connection
-  const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, connection: "close" } });
+  const ctx = await playwrightRequest.newContext({
+    baseURL,
+    extraHTTPHeaders: { origin: baseURL, connection: "close" },
+  });
   const res = await ctx.post("/api/v1/session", { data: who });
   expect(res.status(), await res.text()).toBe(200);
   return ctx;

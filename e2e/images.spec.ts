@@ -47,7 +47,9 @@ test("a 200 MB upload survives a dropped connection and ends READY with the same
 
     const bar = page.getByRole("progressbar", { name: `Upload of ${imageName}` }).first();
     await expect(bar).toBeVisible();
-    await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 })
+      .toBeGreaterThan(10);
 
     // the network drops: every upload request fails for a few seconds
     await page.route("**/api/v1/uploads/**", (route) => route.abort("connectionreset"));
@@ -56,7 +58,9 @@ test("a 200 MB upload survives a dropped connection and ends READY with the same
     await page.unroute("**/api/v1/uploads/**");
 
     // it goes on from where the server is, not from zero, and finishes
-    await expect.poll(async () => Number((await bar.getAttribute("aria-valuenow")) ?? 100), { timeout: 60_000 }).toBeGreaterThanOrEqual(before);
+    await expect
+      .poll(async () => Number((await bar.getAttribute("aria-valuenow")) ?? 100), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(before);
     const image = await expect
       .poll(
         async () => {

@@ -5,9 +5,7 @@ import { z } from "zod";
  * The one place that reads the environment. Every variable is validated here, once;
  * a bad value stops the server with a message naming the variable.
  */
-const octalUmask = z
-  .string()
-  .regex(/^[0-7]{3}$/, "must be three octal digits, e.g. 177");
+const octalUmask = z.string().regex(/^[0-7]{3}$/, "must be three octal digits, e.g. 177");
 
 /** Comma-separated CIDR blocks such as "127.0.0.0/8, ::1/128". */
 const cidrList = z
@@ -48,15 +46,22 @@ const envSchema = z.object({
     .regex(/^[a-z][a-z0-9._-]{1,63}$/, "lowercase letters, digits, '.', '_' or '-'")
     .default("admin"),
   BAZAAR_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
-  BAZAAR_SECRET_KEY: z
-    .string()
-    .min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)")
-    .optional(),
+  BAZAAR_SECRET_KEY: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
   BAZAAR_PUBLIC_URL: z.url("must be an absolute http(s) URL").optional(),
-  BAZAAR_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  BAZAAR_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   BAZAAR_DEFAULT_UMASK: octalUmask.default("177"),
   BAZAAR_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  BAZAAR_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  BAZAAR_LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   BAZAAR_URL_ALLOW: cidrList.default([]),
   BAZAAR_URL_DENY: cidrList.default([]),
   BAZAAR_WORKER: z
@@ -107,19 +112,14 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(
-      "Invalid configuration:\n" +
-        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
-    );
+    super("Invalid configuration:\n" + issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"));
     this.name = "ConfigError";
   }
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // Treat empty strings as unset, as shells and .env files often leave them.
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
@@ -133,8 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const dataDir = path.resolve(e.BAZAAR_DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "bazaar.db")}`;
   const provider: DatabaseProvider = databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
-  const sqlitePath =
-    provider === "sqlite" ? path.resolve(databaseUrl.slice("file:".length)) : null;
+  const sqlitePath = provider === "sqlite" ? path.resolve(databaseUrl.slice("file:".length)) : null;
   return {
     env: e.NODE_ENV,
     port: e.PORT,

@@ -17,8 +17,16 @@ for (const provider of ["sqlite", "postgres"]) {
   const previous = readdirSync(dir).sort().at(-1);
   const sql = execFileSync(
     "npx",
-    ["prisma", "migrate", "diff", "--from-schema-datamodel", join(dir, previous, "schema.prisma"),
-      "--to-schema-datamodel", join("prisma", provider, "schema.prisma"), "--script"],
+    [
+      "prisma",
+      "migrate",
+      "diff",
+      "--from-schema-datamodel",
+      join(dir, previous, "schema.prisma"),
+      "--to-schema-datamodel",
+      join("prisma", provider, "schema.prisma"),
+      "--script",
+    ],
     { env: { ...process.env, BAZAAR_PRISMA_PROVIDER: provider }, encoding: "utf8" },
   );
   const target = join(dir, `${stamp}_${name}`);

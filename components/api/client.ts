@@ -53,6 +53,8 @@ export async function api<T>(
   const data = type.includes("json") ? await res.json() : null;
   if (!res.ok) {
     if (res.status === 401 && typeof window !== "undefined" && !path.startsWith("/session")) {
+      // a full page load on purpose: the session is gone, so no client state should survive
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.href = `/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
     }
     throw new ApiError(

@@ -34,7 +34,10 @@ function EnableToggle({ datastore, disabled }: { datastore: DatastoreDto; disabl
       onToggle={(enabled) =>
         update.mutate(
           { id: datastore.id, patch: { enabled } },
-          { onSuccess: () => notifySuccess(`Datastore ${datastore.name} ${enabled ? "enabled" : "disabled"}`), onError: (err) => notifyError(err) },
+          {
+            onSuccess: () => notifySuccess(`Datastore ${datastore.name} ${enabled ? "enabled" : "disabled"}`),
+            onError: (err) => notifyError(err),
+          },
         )
       }
     />
@@ -72,7 +75,8 @@ function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
         />
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
-        ID {datastore.id} · {datastore.type} datastore · zone {datastore.zone.name} · created {formatDateTime(datastore.createdAt)}
+        ID {datastore.id} · {datastore.type} datastore · zone {datastore.zone.name} · created{" "}
+        {formatDateTime(datastore.createdAt)}
       </Text>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>

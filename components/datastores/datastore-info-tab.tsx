@@ -18,7 +18,10 @@ export function DatastoreInfoTab({ datastore: d }: { datastore: DatastoreDto }) 
           { label: "Required format", value: d.requiredFormat },
           { label: "Total", value: c.error ? "" : formatBytes(c.totalBytes) },
           { label: "Free", value: c.error ? "" : formatBytes(c.freeBytes) },
-          { label: "Used by images", value: `${formatBytes(c.usedBytes)} in ${d.imageCount} image${d.imageCount === 1 ? "" : "s"}` },
+          {
+            label: "Used by images",
+            value: `${formatBytes(c.usedBytes)} in ${d.imageCount} image${d.imageCount === 1 ? "" : "s"}`,
+          },
           { label: "Limit", value: d.limitMb === null ? "None" : `${d.limitMb.toLocaleString()} MB` },
           { label: "Base path", value: d.basePath },
           { label: "Zone", value: d.zone.name },

@@ -41,7 +41,10 @@ function EnableToggle({ image, disabled }: { image: ImageDto; disabled: boolean 
       onToggle={(enabled) =>
         update.mutate(
           { id: image.id, patch: { enabled } },
-          { onSuccess: () => notifySuccess(`Image ${image.name} ${enabled ? "enabled" : "disabled"}`), onError: (err) => notifyError(err) },
+          {
+            onSuccess: () => notifySuccess(`Image ${image.name} ${enabled ? "enabled" : "disabled"}`),
+            onError: (err) => notifyError(err),
+          },
         )
       }
     />
@@ -68,7 +71,13 @@ function ImageView({ image }: { image: ImageDto }) {
         }
       >
         {canDownload(image) ? (
-          <Button component="a" href={imageDownloadHref(image.id)} download variant="default" leftSection={<IconDownload size={16} aria-hidden />}>
+          <Button
+            component="a"
+            href={imageDownloadHref(image.id)}
+            download
+            variant="default"
+            leftSection={<IconDownload size={16} aria-hidden />}
+          >
             Download
           </Button>
         ) : null}

@@ -25,7 +25,11 @@ function Hash({ label, value }: { label: string; value: string }) {
   );
 }
 
-const ORIGINS: Record<ImageDto["origin"], string> = { UPLOAD: "Browser upload", URL: "Imported from a URL", APP: "Marketplace app" };
+const ORIGINS: Record<ImageDto["origin"], string> = {
+  UPLOAD: "Browser upload",
+  URL: "Imported from a URL",
+  APP: "Marketplace app",
+};
 const bytes = (n: number) => (n ? `${formatBytes(n)} (${n.toLocaleString()} bytes)` : "");
 
 export function ImageInfoTab({ image }: { image: ImageDto }) {
@@ -40,7 +44,14 @@ export function ImageInfoTab({ image }: { image: ImageDto }) {
         { label: "MD5", value: image.md5 && <Hash label="md5" value={image.md5} /> },
         { label: "SHA-256", value: image.sha256 && <Hash label="sha256" value={image.sha256} /> },
         ...(image.expectedMd5 ? [{ label: "Expected MD5", value: <Code>{image.expectedMd5}</Code> }] : []),
-        ...(image.expectedSha256 ? [{ label: "Expected SHA-256", value: <Code style={{ overflowWrap: "anywhere" }}>{image.expectedSha256}</Code> }] : []),
+        ...(image.expectedSha256
+          ? [
+              {
+                label: "Expected SHA-256",
+                value: <Code style={{ overflowWrap: "anywhere" }}>{image.expectedSha256}</Code>,
+              },
+            ]
+          : []),
         { label: "Origin", value: ORIGINS[image.origin] },
         { label: "Source URL", value: image.sourceUrl },
         {

@@ -50,8 +50,23 @@ function columnsFor(me: Me, withDatastore: boolean): DataTableColumn<ImageDto>[]
         </Stack>
       ),
     },
-    { accessor: "format", title: "Format", render: (i) => i.format || <Text span c="dimmed">—</Text> },
-    { accessor: "sizeBytes", title: "Size", sortable: true, textAlign: "right", render: (i) => (i.sizeBytes ? formatBytes(i.sizeBytes) : "—") },
+    {
+      accessor: "format",
+      title: "Format",
+      render: (i) =>
+        i.format || (
+          <Text span c="dimmed">
+            —
+          </Text>
+        ),
+    },
+    {
+      accessor: "sizeBytes",
+      title: "Size",
+      sortable: true,
+      textAlign: "right",
+      render: (i) => (i.sizeBytes ? formatBytes(i.sizeBytes) : "—"),
+    },
     ...(withDatastore
       ? [
           {
@@ -66,7 +81,11 @@ function columnsFor(me: Me, withDatastore: boolean): DataTableColumn<ImageDto>[]
         ]
       : []),
     { accessor: "owner", title: "Owner", render: (i) => i.owner.name },
-    { accessor: "actions", title: "Actions", render: (i) => <UploadActions image={i} canManage={holdsRight(me, i, "manage")} /> },
+    {
+      accessor: "actions",
+      title: "Actions",
+      render: (i) => <UploadActions image={i} canManage={holdsRight(me, i, "manage")} />,
+    },
   ];
 }
 

@@ -5,7 +5,15 @@ import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconWorldDownload } from "@tabler/icons-react";
 import { notifySuccess } from "@/components/ui/notify";
-import { ChecksumField, commonBody, imageFormInitialValues, imageFormValidate, ImageTargetFields, showCreateError, type ImageFormValues } from "./image-fields";
+import {
+  ChecksumField,
+  commonBody,
+  imageFormInitialValues,
+  imageFormValidate,
+  ImageTargetFields,
+  showCreateError,
+  type ImageFormValues,
+} from "./image-fields";
 import { nameFromUrl } from "./image-state";
 import { useCreateImage } from "./queries";
 
@@ -63,7 +71,8 @@ function ImportUrlForm({ onDone }: { onDone: () => void }) {
             urlProps.onChange(e);
             // the name follows the URL until the user types one of their own
             const name = form.values.name;
-            if (!name || name === nameFromUrl(form.values.url.trim())) form.setFieldValue("name", nameFromUrl(url.trim()));
+            if (!name || name === nameFromUrl(form.values.url.trim()))
+              form.setFieldValue("name", nameFromUrl(url.trim()));
           }}
         />
         <ImageTargetFields form={form} />

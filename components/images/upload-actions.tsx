@@ -56,7 +56,13 @@ function ResumeForm({ image, onClose }: { image: ImageDto; onClose: () => void }
     if (!file) return setError("choose a file");
     setBusy(true);
     try {
-      await startUpload({ imageId: image.id, imageName: image.name, file, uploadId: image.uploadId || undefined, onSettled: invalidate });
+      await startUpload({
+        imageId: image.id,
+        imageName: image.name,
+        file,
+        uploadId: image.uploadId || undefined,
+        onSettled: invalidate,
+      });
       setStarted(true);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -68,7 +74,8 @@ function ResumeForm({ image, onClose }: { image: ImageDto; onClose: () => void }
   return (
     <Stack>
       <Text size="sm">
-        Choose the same file again. {image.uploadId ? "The upload goes on from where the server stopped." : "The upload starts from the beginning."}
+        Choose the same file again.{" "}
+        {image.uploadId ? "The upload goes on from where the server stopped." : "The upload starts from the beginning."}
       </Text>
       {error && file ? (
         <Alert color="red" role="alert">

@@ -7,7 +7,15 @@ import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconUpload } from "@tabler/icons-react";
 import { notifyError } from "@/components/ui/notify";
-import { ChecksumField, commonBody, imageFormInitialValues, imageFormValidate, ImageTargetFields, showCreateError, type ImageFormValues } from "./image-fields";
+import {
+  ChecksumField,
+  commonBody,
+  imageFormInitialValues,
+  imageFormValidate,
+  ImageTargetFields,
+  showCreateError,
+  type ImageFormValues,
+} from "./image-fields";
 import { nameFromFile } from "./image-state";
 import { UploadControls, UploadProgress } from "./image-activity";
 import { useCreateImage, useInvalidateImages } from "./queries";
@@ -28,12 +36,24 @@ export function UploadImageButton() {
 }
 
 /** A native file input, so that keyboard users, screen readers and Playwright's setInputFiles reach it. */
-export function FileField({ file, error, onChange }: { file: File | null; error?: ReactNode; onChange: (file: File | null) => void }) {
+export function FileField({
+  file,
+  error,
+  onChange,
+}: {
+  file: File | null;
+  error?: ReactNode;
+  onChange: (file: File | null) => void;
+}) {
   return (
     <TextInput
       type="file"
       label="Image file"
-      description={file ? `${file.name}, ${file.size.toLocaleString()} bytes` : "A disk image (qcow2, raw, ISO…) or a kernel, ramdisk or context file"}
+      description={
+        file
+          ? `${file.name}, ${file.size.toLocaleString()} bytes`
+          : "A disk image (qcow2, raw, ISO…) or a kernel, ramdisk or context file"
+      }
       error={error}
       onChange={(e) => onChange(e.currentTarget.files?.[0] ?? null)}
       styles={{ input: { paddingTop: 5 } }}
@@ -65,13 +85,21 @@ function UploadImageForm({ onClose }: { onClose: () => void }) {
     const file = v.file!;
     let image;
     try {
-      image = await create.mutateAsync({ source: "upload", size: file.size, filename: file.name, ...commonBody(v), expectedMd5: "" });
+      image = await create.mutateAsync({
+        source: "upload",
+        size: file.size,
+        filename: file.name,
+        ...commonBody(v),
+        expectedMd5: "",
+      });
     } catch (err) {
       showCreateError(err, form);
       return;
     }
     setStarted({ id: image.id, name: image.name });
-    startUpload({ imageId: image.id, imageName: image.name, file, onSettled: invalidate }).catch((err) => notifyError(err));
+    startUpload({ imageId: image.id, imageName: image.name, file, onSettled: invalidate }).catch((err) =>
+      notifyError(err),
+    );
   });
 
   return (
@@ -97,7 +125,15 @@ function UploadImageForm({ onClose }: { onClose: () => void }) {
  * An upload's live state inside a modal: the bar, "Cancel upload", and once the bytes are
  * there, a word that the server now imports them. Closing leaves the upload running.
  */
-export function UploadStatusView({ imageId, imageName, onClose }: { imageId: number; imageName: string; onClose: () => void }) {
+export function UploadStatusView({
+  imageId,
+  imageName,
+  onClose,
+}: {
+  imageId: number;
+  imageName: string;
+  onClose: () => void;
+}) {
   const upload = useUpload(imageId);
   return (
     <Stack>
@@ -110,7 +146,9 @@ export function UploadStatusView({ imageId, imageName, onClose }: { imageId: num
           </Anchor>
         </Alert>
       ) : null}
-      {upload?.status === "cancelled" ? <Alert color="gray">The upload was cancelled; the image is marked as failed.</Alert> : null}
+      {upload?.status === "cancelled" ? (
+        <Alert color="gray">The upload was cancelled; the image is marked as failed.</Alert>
+      ) : null}
       <Group justify="space-between">
         {upload ? <UploadControls upload={upload} size="sm" /> : <span />}
         <Button variant="default" onClick={onClose}>

@@ -58,7 +58,8 @@ function patch(imageId: number, changes: Partial<UploadState>) {
 }
 
 /** The upload is held by this page and may still move (or be retried). */
-export const isLive = (s: UploadState | undefined): s is UploadState => !!s && s.status !== "done" && s.status !== "cancelled";
+export const isLive = (s: UploadState | undefined): s is UploadState =>
+  !!s && s.status !== "done" && s.status !== "cancelled";
 
 /** What the server or the network said, without tus-js-client's request dump. */
 function describeError(err: Error | DetailedError): string {

@@ -12,7 +12,14 @@ export function ActiveJobs() {
   return (
     <Tooltip label={label}>
       <Indicator label={count} size={16} disabled={count === 0} processing={count > 0}>
-        <ActionIcon component={Link} href="/jobs?show=active" variant="subtle" size="lg" aria-label={label} data-testid="active-jobs">
+        <ActionIcon
+          component={Link}
+          href="/jobs?show=active"
+          variant="subtle"
+          size="lg"
+          aria-label={label}
+          data-testid="active-jobs"
+        >
           <IconActivity size={20} aria-hidden />
         </ActionIcon>
       </Indicator>

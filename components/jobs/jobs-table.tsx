@@ -67,14 +67,25 @@ function columnsFor(me: { id: number; isAdmin: boolean }): DataTableColumn<JobDt
       ),
     },
     { accessor: "attempts", title: "Attempts", render: (j) => `${j.attempts} / ${j.maxAttempts}` },
-    { accessor: "createdBy", title: "Started by", render: (j) => j.createdBy?.name ?? <Text span c="dimmed">system</Text> },
+    {
+      accessor: "createdBy",
+      title: "Started by",
+      render: (j) =>
+        j.createdBy?.name ?? (
+          <Text span c="dimmed">
+            system
+          </Text>
+        ),
+    },
     { accessor: "createdAt", title: "Created", sortable: true, render: (j) => formatDateTime(j.createdAt) },
     {
       accessor: "actions",
       title: "Actions",
       render: (j) =>
         // the API lets a job's starter and admins cancel it
-        isActive(j) && (me.isAdmin || j.createdBy?.id === me.id) ? <CancelJobButton jobId={j.id} disabled={j.cancelRequested} /> : null,
+        isActive(j) && (me.isAdmin || j.createdBy?.id === me.id) ? (
+          <CancelJobButton jobId={j.id} disabled={j.cancelRequested} />
+        ) : null,
     },
   ];
 }

@@ -31,13 +31,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 }
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as Record<string, unknown>;
   return rest;
 };
 
 function operationObject(op: Operation) {
   const parameters: unknown[] = [];
-  for (const [where, schema] of [["path", op.params], ["query", op.query]] as const) {
+  for (const [where, schema] of [
+    ["path", op.params],
+    ["query", op.query],
+  ] as const) {
     if (!schema) continue;
     const js = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
@@ -82,7 +89,11 @@ const problemSchema = {
     request_id: { type: "string" },
     invalid_params: {
       type: "array",
-      items: { type: "object", properties: { name: { type: "string" }, reason: { type: "string" } }, required: ["name", "reason"] },
+      items: {
+        type: "object",
+        properties: { name: { type: "string" }, reason: { type: "string" } },
+        required: ["name", "reason"],
+      },
     },
   },
 };

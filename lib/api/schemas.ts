@@ -47,10 +47,7 @@ export const username = z
   .max(64, "must be at most 64 characters")
   .regex(/^[a-z][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' or '-', starting with a letter");
 
-export const password = z
-  .string()
-  .min(8, "must be at least 8 characters")
-  .max(256, "must be at most 256 characters");
+export const password = z.string().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters");
 
 export const umask = z.string().regex(/^[0-7]{3}$/, "must be three octal digits, e.g. 177");
 
@@ -61,6 +58,4 @@ export const ref = z.object({ id: z.number().int(), name: z.string() });
 export const timestamp = z.iso.datetime();
 
 /** Boolean query flags as they arrive in a URL. */
-export const queryBool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+export const queryBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");

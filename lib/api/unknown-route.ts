@@ -1,4 +1,3 @@
-
 import { withApi } from "./with-api";
 import { AppError } from "@/lib/errors";
 

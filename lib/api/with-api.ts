@@ -188,7 +188,7 @@ export function isSecureRequest(req: Request): boolean {
 
 export function clientIp(req: Request): string {
   const fwd = req.headers.get("x-forwarded-for");
-  return (fwd ? fwd.split(",")[0] : req.headers.get("x-real-ip") ?? "").trim() || "local";
+  return (fwd ? fwd.split(",")[0] : (req.headers.get("x-real-ip") ?? "")).trim() || "local";
 }
 
 export function errorResponse(err: unknown, requestId: string, instance: string): Response {

@@ -11,7 +11,10 @@ export interface AuditInput {
 }
 
 /** Records who did what to which object; runs in the caller's transaction when there is one. */
-export async function recordAudit(ctx: Ctx | { actorName: string; zoneName: string; requestId: string; tx?: Ctx["tx"] }, input: AuditInput) {
+export async function recordAudit(
+  ctx: Ctx | { actorName: string; zoneName: string; requestId: string; tx?: Ctx["tx"] },
+  input: AuditInput,
+) {
   const client = ctx.tx ?? db();
   const actor =
     "user" in ctx

@@ -28,7 +28,8 @@ export async function recordFailure(db: DbLike, username: string, ip: string): P
     const row = await db.loginThrottle.findUnique({ where: { key } });
     const fresh = !row || now.getTime() - row.windowStart.getTime() > windowMs;
     const failures = fresh ? 1 : row.failures + 1;
-    const lockedUntil = failures >= loginMaxFailures * factor ? new Date(now.getTime() + windowMs) : (row?.lockedUntil ?? null);
+    const lockedUntil =
+      failures >= loginMaxFailures * factor ? new Date(now.getTime() + windowMs) : (row?.lockedUntil ?? null);
     await db.loginThrottle.upsert({
       where: { key },
       create: { key, failures, windowStart: now, lockedUntil },

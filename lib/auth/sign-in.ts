@@ -24,9 +24,13 @@ export async function signIn({ input }: { input: SignInInput }): Promise<{ token
   const username = input.username.trim().toLowerCase();
   const wait = await lockedFor(client, username, input.ip);
   if (wait > 0) {
-    throw new AppError("TOO_MANY_REQUESTS", `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`, {
-      retryAfterSeconds: wait,
-    });
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
+      {
+        retryAfterSeconds: wait,
+      },
+    );
   }
   const user = await client.user.findUnique({ where: { username } });
   // Verify against a dummy hash for unknown users so timing does not reveal who exists.
@@ -36,7 +40,13 @@ export async function signIn({ input }: { input: SignInInput }): Promise<{ token
     await recordFailure(client, username, input.ip);
     await recordAudit(
       { actorName: username, zoneName: zone.name, requestId: input.requestId },
-      { action: "session.sign-in-failed", objectType: "USER", objectId: user?.id, objectName: username, details: { ip: input.ip } },
+      {
+        action: "session.sign-in-failed",
+        objectType: "USER",
+        objectId: user?.id,
+        objectName: username,
+        details: { ip: input.ip },
+      },
     );
     throw new AppError("UNAUTHENTICATED", WRONG, { invalidParams: [{ name: "password", reason: WRONG }] });
   }
@@ -49,6 +59,12 @@ export async function signIn({ input }: { input: SignInInput }): Promise<{ token
   await clearFailures(client, username);
   const { token, id } = await createSession(client, user.id, { ip: input.ip, userAgent: input.userAgent });
   const ctx: Ctx = { user: ctxUser, zone, requestId: input.requestId, via: "session", sessionId: id };
-  await recordAudit(ctx, { action: "session.sign-in", objectType: "USER", objectId: user.id, objectName: user.username, details: { ip: input.ip } });
+  await recordAudit(ctx, {
+    action: "session.sign-in",
+    objectType: "USER",
+    objectId: user.id,
+    objectName: user.username,
+    details: { ip: input.ip },
+  });
   return { token, ctx };
 }

@@ -7,5 +7,11 @@ import { endSession, readCookie, SESSION_COOKIE } from "@/lib/auth/sessions";
 export async function signOut({ ctx, input }: { ctx: Ctx | null; input: { cookieHeader: string | null } }) {
   const token = readCookie(input.cookieHeader, SESSION_COOKIE);
   if (token) await endSession(db(), token);
-  if (ctx) await recordAudit(ctx, { action: "session.sign-out", objectType: "USER", objectId: ctx.user.id, objectName: ctx.user.username });
+  if (ctx)
+    await recordAudit(ctx, {
+      action: "session.sign-out",
+      objectType: "USER",
+      objectId: ctx.user.id,
+      objectName: ctx.user.username,
+    });
 }

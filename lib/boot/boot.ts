@@ -37,10 +37,21 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
   const adminExists = await client.user.count({ where: { memberships: { some: { group: { name: ADMINS_GROUP } } } } });
   if (adminExists === 0) {
     const password = config.adminPassword ?? generatePassword();
-    const admin = await seedUser(client, { username: config.adminUsername, password, groups: [ADMINS_GROUP], displayName: "Administrator" });
+    const admin = await seedUser(client, {
+      username: config.adminUsername,
+      password,
+      groups: [ADMINS_GROUP],
+      displayName: "Administrator",
+    });
     await recordAudit(
       { actorName: "system", zoneName: zone.name, requestId: "boot" },
-      { action: "user.create", objectType: "USER", objectId: admin.id, objectName: admin.username, details: { seeded: true } },
+      {
+        action: "user.create",
+        objectType: "USER",
+        objectId: admin.id,
+        objectName: admin.username,
+        details: { seeded: true },
+      },
     );
     if (config.adminPassword) {
       log(`created admin account "${config.adminUsername}" with the password from BAZAAR_ADMIN_PASSWORD`);
@@ -52,13 +63,16 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
     }
   }
   for (const tool of ["qemu-img", "bzip2", "xz"]) {
-    if (!(await hasCommand(tool))) log(`WARNING: ${tool} is not installed; image imports will fail (Debian: qemu-utils, bzip2, xz-utils)`);
+    if (!(await hasCommand(tool)))
+      log(`WARNING: ${tool} is not installed; image imports will fail (Debian: qemu-utils, bzip2, xz-utils)`);
   }
   log(`zone "${zone.name}", database ${config.databaseProvider}, data in ${config.dataDir}`);
 }
 
 function hasCommand(name: string): Promise<boolean> {
-  return new Promise((resolve) => execFile(name, ["--version"], (err) => resolve(!err || (err as NodeJS.ErrnoException).code !== "ENOENT")));
+  return new Promise((resolve) =>
+    execFile(name, ["--version"], (err) => resolve(!err || (err as NodeJS.ErrnoException).code !== "ENOENT")),
+  );
 }
 
 /** For the server's start hook: a configuration error stops the process with its message. */

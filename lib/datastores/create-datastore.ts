@@ -22,7 +22,8 @@ export interface CreateDatastoreInput {
 const SYSTEM_DIRS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/usr"];
 
 /** Is `inner` the directory `outer` or below it? */
-const isWithin = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
+const isWithin = (inner: string, outer: string) =>
+  inner === outer || inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
 
 /** The default home of a datastore's files: `<data dir>/datastores/<id>`. */
 export const defaultBasePath = (id: number) => path.join(getConfig().dataDir, "datastores", String(id));
@@ -38,7 +39,10 @@ export async function createDatastore({ ctx, input }: { ctx: Ctx; input: CreateD
   if (chosen && SYSTEM_DIRS.some((d) => chosen === d)) throw invalid("basePath", "must not be a system directory");
   const dataDir = getConfig().dataDir;
   if (chosen && (isWithin(chosen, dataDir) || isWithin(dataDir, chosen))) {
-    throw invalid("basePath", `must be outside the data directory ${dataDir} (the portal places datastores there itself)`);
+    throw invalid(
+      "basePath",
+      `must be outside the data directory ${dataDir} (the portal places datastores there itself)`,
+    );
   }
   try {
     const created = await db().$transaction(async (tx) => {
@@ -61,24 +65,30 @@ export async function createDatastore({ ctx, input }: { ctx: Ctx; input: CreateD
           ...initialRights(subjectOf(ctx), ctx.user.umask),
         },
       });
-      const ds = chosen ? row : await tx.datastore.update({ where: { id: row.id }, data: { basePath: defaultBasePath(row.id) } });
+      const ds = chosen
+        ? row
+        : await tx.datastore.update({ where: { id: row.id }, data: { basePath: defaultBasePath(row.id) } });
       try {
         await driverFor(ds).init();
       } catch (err) {
         throw invalid("basePath", `cannot create the directory ${ds.basePath}: ${(err as Error).message}`);
       }
-      await recordAudit({ ...ctx, tx }, {
-        action: "datastore.create",
-        objectType: "DATASTORE",
-        objectId: ds.id,
-        objectName: ds.name,
-        details: { ...fields, basePath: ds.basePath },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "datastore.create",
+          objectType: "DATASTORE",
+          objectId: ds.id,
+          objectName: ds.name,
+          details: { ...fields, basePath: ds.basePath },
+        },
+      );
       return tx.datastore.findUniqueOrThrow({ where: { id: ds.id }, include: datastoreInclude });
     });
     return toDatastoreDto(created);
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict("name", `a datastore named "${input.name}" exists in zone ${ctx.zone.name}`);
+    if (isUniqueViolation(err))
+      throw conflict("name", `a datastore named "${input.name}" exists in zone ${ctx.zone.name}`);
     throw err;
   }
 }

@@ -12,13 +12,20 @@ export async function deleteDatastore({ ctx, input }: { ctx: Ctx; input: { id: n
   const ds = await db().$transaction(async (tx) => {
     const row = await findDatastore({ ...ctx, tx }, input.id, "delete");
     const images = await tx.image.count({ where: { datastoreId: row.id } });
-    if (images > 0) throw new AppError("CONFLICT", `Datastore ${row.name} still holds ${images} image(s); delete them first`);
+    if (images > 0)
+      throw new AppError("CONFLICT", `Datastore ${row.name} still holds ${images} image(s); delete them first`);
     const files = await driverFor(row).list();
     if (files.length > 0) {
-      throw new AppError("CONFLICT", `Datastore ${row.name} still holds ${files.length} file(s); delete its images first`);
+      throw new AppError(
+        "CONFLICT",
+        `Datastore ${row.name} still holds ${files.length} file(s); delete its images first`,
+      );
     }
     await tx.datastore.delete({ where: { id: row.id } });
-    await recordAudit({ ...ctx, tx }, { action: "datastore.delete", objectType: "DATASTORE", objectId: row.id, objectName: row.name });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "datastore.delete", objectType: "DATASTORE", objectId: row.id, objectName: row.name },
+    );
     return row;
   });
   if (ds.basePath === defaultBasePath(ds.id)) await rmdir(ds.basePath).catch(() => {});

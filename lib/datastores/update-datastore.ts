@@ -20,22 +20,35 @@ export async function updateDatastore({ ctx, input }: { ctx: Ctx; input: UpdateD
   try {
     const updated = await db().$transaction(async (tx) => {
       const ds = await findDatastore({ ...ctx, tx }, id, op);
-      if (fields.name && fields.name !== ds.name && (await tx.datastore.findFirst({ where: { zoneId: ds.zoneId, name: fields.name } }))) {
+      if (
+        fields.name &&
+        fields.name !== ds.name &&
+        (await tx.datastore.findFirst({ where: { zoneId: ds.zoneId, name: fields.name } }))
+      ) {
         throw conflict("name", `a datastore named "${fields.name}" exists in zone ${ctx.zone.name}`);
       }
       const row = await tx.datastore.update({ where: { id }, data: fields, include: datastoreInclude });
-      await recordAudit({ ...ctx, tx }, {
-        action: fields.enabled === false ? "datastore.disable" : fields.enabled === true ? "datastore.enable" : "datastore.update",
-        objectType: "DATASTORE",
-        objectId: id,
-        objectName: row.name,
-        details: fields,
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action:
+            fields.enabled === false
+              ? "datastore.disable"
+              : fields.enabled === true
+                ? "datastore.enable"
+                : "datastore.update",
+          objectType: "DATASTORE",
+          objectId: id,
+          objectName: row.name,
+          details: fields,
+        },
+      );
       return row;
     });
     return toDatastoreDto(updated);
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict("name", `a datastore named "${fields.name}" exists in zone ${ctx.zone.name}`);
+    if (isUniqueViolation(err))
+      throw conflict("name", `a datastore named "${fields.name}" exists in zone ${ctx.zone.name}`);
     throw err;
   }
 }

@@ -57,7 +57,10 @@ async function migrateSqlite(file: string, migrations: Migration[], log: (l: str
     db.exec(
       "CREATE TABLE IF NOT EXISTS _bazaar_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
     );
-    const rows = db.prepare("SELECT name, checksum FROM _bazaar_migrations").all() as { name: string; checksum: string }[];
+    const rows = db.prepare("SELECT name, checksum FROM _bazaar_migrations").all() as {
+      name: string;
+      checksum: string;
+    }[];
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     const done: string[] = [];
     for (const m of migrations) {
@@ -89,7 +92,9 @@ async function migratePostgres(url: string, migrations: Migration[], log: (l: st
     await client.query(
       "CREATE TABLE IF NOT EXISTS _bazaar_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
     );
-    const { rows } = await client.query<{ name: string; checksum: string }>("SELECT name, checksum FROM _bazaar_migrations");
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      "SELECT name, checksum FROM _bazaar_migrations",
+    );
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     const done: string[] = [];
     for (const m of migrations) {

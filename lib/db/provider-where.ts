@@ -5,7 +5,5 @@ import { getConfig } from "@/lib/config";
  * Prisma client rejects (its LIKE is already case-insensitive for ASCII).
  */
 export function containsInsensitive(value: string): { contains: string; mode?: "insensitive" } {
-  return getConfig().databaseProvider === "postgresql"
-    ? { contains: value, mode: "insensitive" }
-    : { contains: value };
+  return getConfig().databaseProvider === "postgresql" ? { contains: value, mode: "insensitive" } : { contains: value };
 }

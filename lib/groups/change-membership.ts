@@ -18,13 +18,16 @@ export async function addGroupMember({ ctx, input }: { ctx: Ctx; input: { id: nu
       create: { userId: user.id, groupId: group.id },
       update: {},
     });
-    await recordAudit({ ...ctx, tx }, {
-      action: "group.add-member",
-      objectType: "GROUP",
-      objectId: group.id,
-      objectName: group.name,
-      details: { userId: user.id, username: user.username },
-    });
+    await recordAudit(
+      { ...ctx, tx },
+      {
+        action: "group.add-member",
+        objectType: "GROUP",
+        objectId: group.id,
+        objectName: group.name,
+        details: { userId: user.id, username: user.username },
+      },
+    );
     return loadGroupDetail(tx, group.id);
   });
 }
@@ -40,17 +43,23 @@ export async function removeGroupMember({ ctx, input }: { ctx: Ctx; input: { id:
     });
     if (!membership) throw notFound(`User ${input.userId} in group ${group.name}`);
     if (membership.user.primaryGroupId === group.id) {
-      throw new AppError("CONFLICT", `This is ${membership.user.username}'s primary group; change their primary group first`);
+      throw new AppError(
+        "CONFLICT",
+        `This is ${membership.user.username}'s primary group; change their primary group first`,
+      );
     }
     if (group.name === ADMINS_GROUP && membership.user.enabled) await assertAdminsRemain(tx, input.userId);
     await tx.groupMembership.delete({ where: { userId_groupId: { userId: input.userId, groupId: group.id } } });
-    await recordAudit({ ...ctx, tx }, {
-      action: "group.remove-member",
-      objectType: "GROUP",
-      objectId: group.id,
-      objectName: group.name,
-      details: { userId: input.userId, username: membership.user.username },
-    });
+    await recordAudit(
+      { ...ctx, tx },
+      {
+        action: "group.remove-member",
+        objectType: "GROUP",
+        objectId: group.id,
+        objectName: group.name,
+        details: { userId: input.userId, username: membership.user.username },
+      },
+    );
     return loadGroupDetail(tx, group.id);
   });
 }

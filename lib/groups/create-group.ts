@@ -26,13 +26,16 @@ export async function createGroup({
           createRights: { create: rights.map((resource) => ({ resource })) },
         },
       });
-      await recordAudit({ ...ctx, tx }, {
-        action: "group.create",
-        objectType: "GROUP",
-        objectId: group.id,
-        objectName: group.name,
-        details: { createRights: rights },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "group.create",
+          objectType: "GROUP",
+          objectId: group.id,
+          objectName: group.name,
+          details: { createRights: rights },
+        },
+      );
       return loadGroupDetail(tx, group.id);
     });
   } catch (err) {

@@ -8,7 +8,10 @@ export const groupInclude = {
 
 export const groupDetailInclude = {
   ...groupInclude,
-  members: { include: { user: { select: { id: true, username: true, primaryGroupId: true } } }, orderBy: { userId: "asc" as const } },
+  members: {
+    include: { user: { select: { id: true, username: true, primaryGroupId: true } } },
+    orderBy: { userId: "asc" as const },
+  },
 };
 
 type GroupRow = {

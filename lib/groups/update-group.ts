@@ -35,15 +35,19 @@ export async function updateGroup({
       await tx.group.update({ where: { id }, data: fields });
       if (createRights) {
         await tx.groupCreateRight.deleteMany({ where: { groupId: id } });
-        for (const resource of new Set(createRights)) await tx.groupCreateRight.create({ data: { groupId: id, resource } });
+        for (const resource of new Set(createRights))
+          await tx.groupCreateRight.create({ data: { groupId: id, resource } });
       }
-      await recordAudit({ ...ctx, tx }, {
-        action: "group.update",
-        objectType: "GROUP",
-        objectId: id,
-        objectName: fields.name ?? group.name,
-        details: { ...fields, ...(createRights ? { createRights } : {}) },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "group.update",
+          objectType: "GROUP",
+          objectId: id,
+          objectName: fields.name ?? group.name,
+          details: { ...fields, ...(createRights ? { createRights } : {}) },
+        },
+      );
       return loadGroupDetail(tx, id);
     });
   } catch (err) {

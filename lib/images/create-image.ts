@@ -21,7 +21,8 @@ type Common = {
   expectedMd5: string;
   expectedSha256: string;
 };
-export type CreateImageInput = (Common & { source: "url"; url: string }) | (Common & { source: "upload"; size: number; filename: string });
+export type CreateImageInput =
+  (Common & { source: "url"; url: string }) | (Common & { source: "upload"; size: number; filename: string });
 
 /** Checks the URL's scheme and address now, so the user hears about a refused URL at once. */
 async function vetUrl(raw: string): Promise<string> {
@@ -41,14 +42,20 @@ async function vetUrl(raw: string): Promise<string> {
 export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImageInput }) {
   if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
   const ds = await findDatastore(ctx, input.datastoreId, "use");
-  if (!ds.enabled) throw new AppError("WRONG_STATE", `Datastore ${ds.name} is disabled`, { invalidParams: [{ name: "datastoreId", reason: "is disabled" }] });
+  if (!ds.enabled)
+    throw new AppError("WRONG_STATE", `Datastore ${ds.name} is disabled`, {
+      invalidParams: [{ name: "datastoreId", reason: "is disabled" }],
+    });
   if (!TYPES_BY_DATASTORE[ds.type]?.includes(input.type)) {
     throw invalid("type", `a ${ds.type} datastore takes ${TYPES_BY_DATASTORE[ds.type].join(", ")} images`);
   }
   const url = input.source === "url" ? await vetUrl(input.url) : "";
   if (input.source === "upload") {
     const { capacity } = await measureCapacity(ds);
-    if (input.size > capacity.freeBytes) throw new AppError("NO_SPACE", noSpaceMessage(ds.name, input.size, capacity.freeBytes), { invalidParams: [{ name: "size", reason: "does not fit" }] });
+    if (input.size > capacity.freeBytes)
+      throw new AppError("NO_SPACE", noSpaceMessage(ds.name, input.size, capacity.freeBytes), {
+        invalidParams: [{ name: "size", reason: "does not fit" }],
+      });
   }
   try {
     const created = await db().$transaction(async (tx) => {
@@ -83,13 +90,16 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
           createdById: ctx.user.id,
         });
       }
-      await recordAudit({ ...ctx, tx }, {
-        action: "image.create",
-        objectType: "IMAGE",
-        objectId: img.id,
-        objectName: img.name,
-        details: { source: input.source, datastoreId: ds.id, type: input.type, ...(url ? { url } : {}) },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "image.create",
+          objectType: "IMAGE",
+          objectId: img.id,
+          objectName: img.name,
+          details: { source: input.source, datastoreId: ds.id, type: input.type, ...(url ? { url } : {}) },
+        },
+      );
       return img;
     });
     return toImageDto(created);

@@ -14,12 +14,19 @@ import { removeUpload } from "./jobs";
 export async function deleteImage({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   const img = await db().$transaction(async (tx) => {
     const row = await findImage({ ...ctx, tx }, input.id, "delete");
-    if (row.state === "LOCKED") throw new AppError("WRONG_STATE", `Image ${row.name} is LOCKED while its bytes move; cancel its job first`);
-    if (row.state === "USED" || row.readers > 0) throw new AppError("WRONG_STATE", `Image ${row.name} is USED by ${row.readers} copy operation(s)`);
-    const active = await tx.job.count({ where: { objectType: "IMAGE", objectId: row.id, state: { in: ["QUEUED", "RUNNING"] } } });
+    if (row.state === "LOCKED")
+      throw new AppError("WRONG_STATE", `Image ${row.name} is LOCKED while its bytes move; cancel its job first`);
+    if (row.state === "USED" || row.readers > 0)
+      throw new AppError("WRONG_STATE", `Image ${row.name} is USED by ${row.readers} copy operation(s)`);
+    const active = await tx.job.count({
+      where: { objectType: "IMAGE", objectId: row.id, state: { in: ["QUEUED", "RUNNING"] } },
+    });
     if (active > 0) throw new AppError("WRONG_STATE", `Image ${row.name} has a job in progress; cancel it first`);
     await tx.image.delete({ where: { id: row.id } });
-    await recordAudit({ ...ctx, tx }, { action: "image.delete", objectType: "IMAGE", objectId: row.id, objectName: row.name });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "image.delete", objectType: "IMAGE", objectId: row.id, objectName: row.name },
+    );
     return row;
   });
   const ds = await db().datastore.findUnique({ where: { id: img.datastoreId } });

@@ -9,7 +9,13 @@ import { findImage } from "./find-image";
  * Streams an image's bytes with HTTP Range support. Only READY and USED images have
  * complete bytes; anything else is refused rather than served partially.
  */
-export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: number; range: string | null } }): Promise<Response> {
+export async function downloadImage({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: number; range: string | null };
+}): Promise<Response> {
   const img = await findImage(ctx, input.id, "download");
   if (img.state !== "READY" && img.state !== "USED") {
     throw new AppError("WRONG_STATE", `Image ${img.name} is ${img.state}; only READY or USED images can be downloaded`);

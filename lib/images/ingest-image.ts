@@ -30,7 +30,8 @@ export async function ingestImage(
   if (img.state === "READY") return; // a previous attempt finished; nothing to redo
   const ds = img.datastore;
   const driver = driverFor(ds);
-  if (!driver.capabilities.localPath) throw new PermanentJobError(`datastore driver ${ds.driver} cannot check disk formats`);
+  if (!driver.capabilities.localPath)
+    throw new PermanentJobError(`datastore driver ${ds.driver} cannot check disk formats`);
   await driver.init();
   await sweepTemporary(driver, imageId);
   await db().image.update({ where: { id: imageId }, data: { state: "LOCKED", error: "" } });
@@ -82,7 +83,11 @@ export async function ingestImage(
       if (required === "raw" && info.virtualSize > capacity.freeBytes) {
         throw new PermanentJobError(noSpaceMessage(ds.name, info.virtualSize, capacity.freeBytes));
       }
-      job.progress({ phase: `converting ${info.format} to ${required}`, bytesDone: 0, bytesTotal: info.virtualSize || null });
+      job.progress({
+        phase: `converting ${info.format} to ${required}`,
+        bytesDone: 0,
+        bytesTotal: info.virtualSize || null,
+      });
       const converted = await driver.beginWrite(imageKey(imageId));
       handles.push(converted);
       converted.stream.destroy(); // qemu-img writes the file itself
@@ -94,9 +99,12 @@ export async function ingestImage(
       await first.abort();
       job.progress({ phase: "hashing", bytesDone: 0, bytesTotal: null });
       const meter = new Meter({ onBytes: (b) => job.progress({ bytesDone: b }) });
-      await pipeline(createReadStream(converted.tempPath!, { highWaterMark: 1024 * 1024 }), meter, discard(), { signal: job.signal });
+      await pipeline(createReadStream(converted.tempPath!, { highWaterMark: 1024 * 1024 }), meter, discard(), {
+        signal: job.signal,
+      });
       digests = await meter.digests();
-      if (meter.bytes > capacity.freeBytes) throw new PermanentJobError(noSpaceMessage(ds.name, meter.bytes, capacity.freeBytes));
+      if (meter.bytes > capacity.freeBytes)
+        throw new PermanentJobError(noSpaceMessage(ds.name, meter.bytes, capacity.freeBytes));
       format = required;
       final = converted;
     }

@@ -44,9 +44,11 @@ export const importUploadJob = defineJob({
     // the file is looked for only when bytes must move: a retry after a finished import
     // (crash before the job was marked done) finds the image READY and the upload removed
     await ingestImage(job, job.payload.imageId, async () => {
-      const size = await stat(file).then((s) => s.size).catch(() => {
-        throw new PermanentJobError("the uploaded file is gone");
-      });
+      const size = await stat(file)
+        .then((s) => s.size)
+        .catch(() => {
+          throw new PermanentJobError("the uploaded file is gone");
+        });
       return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), length: size };
     });
     await removeUpload(job.payload.uploadId);

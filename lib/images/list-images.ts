@@ -38,6 +38,14 @@ export async function listImages({ ctx, input }: { ctx: Ctx; input: Input }) {
     }),
     db().image.count({ where }),
   ]);
-  const jobs = await latestJobs(db(), rows.map((r) => r.id));
-  return { items: rows.map((r) => toImageDto(r, jobs.get(r.id) ?? null)), total, page: input.page, perPage: input.perPage };
+  const jobs = await latestJobs(
+    db(),
+    rows.map((r) => r.id),
+  );
+  return {
+    items: rows.map((r) => toImageDto(r, jobs.get(r.id) ?? null)),
+    total,
+    page: input.page,
+    perPage: input.perPage,
+  };
 }

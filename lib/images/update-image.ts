@@ -23,28 +23,38 @@ export async function updateImage({ ctx, input }: { ctx: Ctx; input: UpdateImage
       const img = await findImage({ ...ctx, tx }, id, op);
       let state = img.state;
       if (enabled === false && img.state !== "DISABLED") {
-        if (img.state !== "READY") throw new AppError("WRONG_STATE", `Only READY images can be disabled; image ${img.name} is ${img.state}`);
+        if (img.state !== "READY")
+          throw new AppError("WRONG_STATE", `Only READY images can be disabled; image ${img.name} is ${img.state}`);
         state = "DISABLED";
       }
       if (enabled === true && img.state !== "READY") {
-        if (img.state !== "DISABLED") throw new AppError("WRONG_STATE", `Only DISABLED images can be enabled; image ${img.name} is ${img.state}`);
+        if (img.state !== "DISABLED")
+          throw new AppError("WRONG_STATE", `Only DISABLED images can be enabled; image ${img.name} is ${img.state}`);
         state = "READY";
       }
       if (fields.type) {
         const ds = await tx.datastore.findUniqueOrThrow({ where: { id: img.datastoreId } });
-        if (!TYPES_BY_DATASTORE[ds.type]?.includes(fields.type)) throw invalid("type", `a ${ds.type} datastore takes ${TYPES_BY_DATASTORE[ds.type].join(", ")} images`);
+        if (!TYPES_BY_DATASTORE[ds.type]?.includes(fields.type))
+          throw invalid("type", `a ${ds.type} datastore takes ${TYPES_BY_DATASTORE[ds.type].join(", ")} images`);
       }
-      if (fields.name && fields.name !== img.name && (await tx.image.findFirst({ where: { ownerId: img.ownerId, name: fields.name } }))) {
+      if (
+        fields.name &&
+        fields.name !== img.name &&
+        (await tx.image.findFirst({ where: { ownerId: img.ownerId, name: fields.name } }))
+      ) {
         throw conflict("name", `the owner already has an image named "${fields.name}"`);
       }
       const row = await tx.image.update({ where: { id }, data: { ...fields, state }, include: imageInclude });
-      await recordAudit({ ...ctx, tx }, {
-        action: enabled === false ? "image.disable" : enabled === true ? "image.enable" : "image.update",
-        objectType: "IMAGE",
-        objectId: id,
-        objectName: row.name,
-        details: { ...fields, ...(enabled !== undefined ? { enabled } : {}) },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: enabled === false ? "image.disable" : enabled === true ? "image.enable" : "image.update",
+          objectType: "IMAGE",
+          objectId: id,
+          objectName: row.name,
+          details: { ...fields, ...(enabled !== undefined ? { enabled } : {}) },
+        },
+      );
       return row;
     });
     const jobs = await latestJobs(db(), [updated.id]);

@@ -32,7 +32,18 @@ export function toJobDto(j: JobRow) {
   };
 }
 
-export function toJobSummary(j: { id: number; kind: string; state: string; phase: string; bytesDone: bigint; bytesTotal: bigint | null; rateBps: number; error: string; cancelRequested: boolean; createdById: number | null }) {
+export function toJobSummary(j: {
+  id: number;
+  kind: string;
+  state: string;
+  phase: string;
+  bytesDone: bigint;
+  bytesTotal: bigint | null;
+  rateBps: number;
+  error: string;
+  cancelRequested: boolean;
+  createdById: number | null;
+}) {
   return {
     cancelRequested: j.cancelRequested,
     createdById: j.createdById,

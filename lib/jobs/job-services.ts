@@ -36,7 +36,11 @@ export async function listJobs({
     AND: [
       visible(ctx),
       states ? { state: { in: states } } : {},
-      input.active === true ? { state: { in: ["QUEUED", "RUNNING"] } } : input.active === false ? { state: { notIn: ["QUEUED", "RUNNING"] } } : {},
+      input.active === true
+        ? { state: { in: ["QUEUED", "RUNNING"] } }
+        : input.active === false
+          ? { state: { notIn: ["QUEUED", "RUNNING"] } }
+          : {},
       input.objectType ? { objectType: input.objectType } : {},
       input.objectId ? { objectId: input.objectId } : {},
       input.q ? { OR: [{ title: containsInsensitive(input.q) }, { kind: containsInsensitive(input.q) }] } : {},
@@ -73,7 +77,10 @@ export async function cancelJob({ ctx, input }: { ctx: Ctx; input: { id: number 
     throw new AppError("WRONG_STATE", `Job ${job.id} is ${job.state} and can no longer be cancelled`);
   }
   if (job.state !== "QUEUED" || !(await cancelQueuedJob(job))) {
-    await db().job.updateMany({ where: { id: job.id, state: { in: ["QUEUED", "RUNNING"] } }, data: { cancelRequested: true } });
+    await db().job.updateMany({
+      where: { id: job.id, state: { in: ["QUEUED", "RUNNING"] } },
+      data: { cancelRequested: true },
+    });
   }
   await recordAudit(ctx, { action: "job.cancel", objectType: "JOB", objectId: job.id, objectName: job.title });
   return getJob({ ctx, input });

@@ -147,15 +147,22 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
       data.bytesDone = BigInt(Math.floor(update.bytesDone));
       data.rateBps = rate;
     }
-    if (update.bytesTotal !== undefined) data.bytesTotal = update.bytesTotal === null ? null : BigInt(Math.floor(update.bytesTotal));
+    if (update.bytesTotal !== undefined)
+      data.bytesTotal = update.bytesTotal === null ? null : BigInt(Math.floor(update.bytesTotal));
     if (update.phase !== undefined) data.phase = update.phase;
-    const { count } = await db().job.updateMany({ where: { id: job.id, leaseOwner: workerId, state: "RUNNING" }, data });
+    const { count } = await db().job.updateMany({
+      where: { id: job.id, leaseOwner: workerId, state: "RUNNING" },
+      data,
+    });
     if (count === 0) abort.abort(new Error("lost the job's lease"));
     const row = await db().job.findUnique({ where: { id: job.id }, select: { cancelRequested: true } });
     if (row?.cancelRequested) abort.abort(new CancelledError());
   };
 
-  const heartbeat = setInterval(() => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)), heartbeatMs());
+  const heartbeat = setInterval(
+    () => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)),
+    heartbeatMs(),
+  );
   try {
     await def.run({
       jobId: job.id,
@@ -163,7 +170,10 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
       payload,
       signal: abort.signal,
       async fence() {
-        const row = await db().job.findUnique({ where: { id: job.id }, select: { leaseOwner: true, attempts: true, state: true } });
+        const row = await db().job.findUnique({
+          where: { id: job.id },
+          select: { leaseOwner: true, attempts: true, state: true },
+        });
         if (!row || row.leaseOwner !== workerId || row.attempts !== job.attempts || row.state !== "RUNNING") {
           throw new Error("this attempt lost the job's lease; another attempt owns it now");
         }
@@ -181,14 +191,21 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
     await finish(job.id, workerId, "SUCCEEDED", "");
   } catch (err) {
     clearInterval(heartbeat);
-    const reason = abort.signal.aborted && abort.signal.reason instanceof CancelledError ? null : (err as Error).message;
+    const reason =
+      abort.signal.aborted && abort.signal.reason instanceof CancelledError ? null : (err as Error).message;
     if (reason === null) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
     const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     if (permanent) return finish(job.id, workerId, "FAILED", reason, def, payload);
     log(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed, will retry: ${reason}`);
     await db().job.updateMany({
       where: { id: job.id, leaseOwner: workerId },
-      data: { state: "QUEUED", error: reason, leaseOwner: "", leaseUntil: null, runAfter: new Date(Date.now() + 2000 * job.attempts) },
+      data: {
+        state: "QUEUED",
+        error: reason,
+        leaseOwner: "",
+        leaseUntil: null,
+        runAfter: new Date(Date.now() + 2000 * job.attempts),
+      },
     });
   }
 }
@@ -203,7 +220,15 @@ const CANCELLED_REASON = "cancelled by a user";
 export async function cancelQueuedJob(job: { id: number; kind: string; payload: string }): Promise<boolean> {
   const { count } = await db().job.updateMany({
     where: { id: job.id, state: "QUEUED" },
-    data: { state: "CANCELLED", cancelRequested: true, error: CANCELLED_REASON, finishedAt: new Date(), leaseOwner: "", leaseUntil: null, rateBps: 0 },
+    data: {
+      state: "CANCELLED",
+      cancelRequested: true,
+      error: CANCELLED_REASON,
+      finishedAt: new Date(),
+      leaseOwner: "",
+      leaseUntil: null,
+      rateBps: 0,
+    },
   });
   if (count !== 1) return false;
   const def = jobDefinition(job.kind);
@@ -213,7 +238,10 @@ export async function cancelQueuedJob(job: { id: number; kind: string; payload: 
   } catch {
     return true; // a payload no handler can read has nothing to clean up
   }
-  if (def?.onGiveUp) await def.onGiveUp(payload, CANCELLED_REASON).catch((e) => console.error(`[worker] cleanup of job ${job.id} failed:`, e));
+  if (def?.onGiveUp)
+    await def
+      .onGiveUp(payload, CANCELLED_REASON)
+      .catch((e) => console.error(`[worker] cleanup of job ${job.id} failed:`, e));
   return true;
 }
 

@@ -24,12 +24,19 @@ async function loadVisible(ctx: Ctx, type: ResourceType, id: number) {
 }
 
 /** chmod: MANAGE on the object, and ADMIN too when an ADMIN bit changes. */
-export async function chmodObject({ ctx, input }: { ctx: Ctx; input: { type: ResourceType; id: number; octal: string } }) {
+export async function chmodObject({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { type: ResourceType; id: number; octal: string };
+}) {
   const { model, row, client } = await loadVisible(ctx, input.type, input.id);
   const next = octalToRights(input.octal);
   const subject = subjectOf(ctx);
   const manage = decide(subject, row, "chmod");
-  if (!manage.allowed) throw forbidden(`You may not change the permissions of ${model.label.toLowerCase()} ${row.name}: ${manage.reason}`);
+  if (!manage.allowed)
+    throw forbidden(`You may not change the permissions of ${model.label.toLowerCase()} ${row.name}: ${manage.reason}`);
   if (changesAdminBits(row, next)) {
     const admin = decide(subject, row, "chmodAdminBits");
     if (!admin.allowed) throw forbidden(`Changing ADMIN bits needs ADMIN permission on ${row.name}`);
@@ -59,7 +66,9 @@ export async function chownObject({
   const decision = decide(subjectOf(ctx), row, "chown");
   if (!decision.allowed) throw forbidden(`You may not change the ownership of ${row.name}: ${decision.reason}`);
   if (input.ownerId === undefined && input.groupId === undefined) {
-    throw new AppError("INVALID", "Give ownerId, groupId or both", { invalidParams: [{ name: "ownerId", reason: "nothing to change" }] });
+    throw new AppError("INVALID", "Give ownerId, groupId or both", {
+      invalidParams: [{ name: "ownerId", reason: "nothing to change" }],
+    });
   }
   const data: { ownerId?: number; groupId?: number } = {};
   if (input.ownerId !== undefined && input.ownerId !== row.ownerId) {
@@ -81,7 +90,11 @@ export async function chownObject({
     await model.update(client, row.id, data);
   } catch (err) {
     // image names are unique per owner: the new owner may already have one of this name
-    if (isUniqueViolation(err)) throw conflict("ownerId", `${model.label} names are unique per owner, and the new owner already has one named "${row.name}"`);
+    if (isUniqueViolation(err))
+      throw conflict(
+        "ownerId",
+        `${model.label} names are unique per owner, and the new owner already has one named "${row.name}"`,
+      );
     throw err;
   }
   await recordAudit(ctx, {

@@ -19,7 +19,9 @@ export type OwnershipDto = z.infer<typeof ownershipDto>;
 
 const toBits = (d: number) => ({ use: (d & USE) !== 0, manage: (d & MANAGE) !== 0, admin: (d & ADMIN) !== 0 });
 
-export function toOwnershipDto(row: Rights & { owner: { id: number; username: string }; group: { id: number; name: string } }): OwnershipDto {
+export function toOwnershipDto(
+  row: Rights & { owner: { id: number; username: string }; group: { id: number; name: string } },
+): OwnershipDto {
   return {
     owner: { id: row.owner.id, name: row.owner.username },
     group: { id: row.group.id, name: row.group.name },

@@ -26,7 +26,11 @@ export async function seedGroup(
 }
 
 export async function seedBuiltinGroups(db: DbLike) {
-  const admins = await seedGroup(db, ADMINS_GROUP, { builtin: true, createRights: [], description: "Administrators: may do anything" });
+  const admins = await seedGroup(db, ADMINS_GROUP, {
+    builtin: true,
+    createRights: [],
+    description: "Administrators: may do anything",
+  });
   const users = await seedGroup(db, USERS_GROUP, { builtin: true, description: "Default group of new users" });
   return { admins, users };
 }

@@ -27,13 +27,16 @@ export async function createToken({ ctx, input }: { ctx: Ctx; input: { name: str
           expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
         },
       });
-      await recordAudit({ ...ctx, tx }, {
-        action: "token.create",
-        objectType: "API_TOKEN",
-        objectId: row.id,
-        objectName: row.name,
-        details: { prefix, expiresAt: row.expiresAt.toISOString() },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "token.create",
+          objectType: "API_TOKEN",
+          objectId: row.id,
+          objectName: row.name,
+          details: { prefix, expiresAt: row.expiresAt.toISOString() },
+        },
+      );
       return { ...toTokenDto(row), token };
     });
   } catch (err) {

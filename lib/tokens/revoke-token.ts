@@ -9,6 +9,9 @@ export async function revokeToken({ ctx, input }: { ctx: Ctx; input: { id: numbe
     const row = await tx.apiToken.findFirst({ where: { id: input.id, userId: ctx.user.id } });
     if (!row) throw notFound(`Token ${input.id}`);
     await tx.apiToken.delete({ where: { id: row.id } });
-    await recordAudit({ ...ctx, tx }, { action: "token.revoke", objectType: "API_TOKEN", objectId: row.id, objectName: row.name });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "token.revoke", objectType: "API_TOKEN", objectId: row.id, objectName: row.name },
+    );
   });
 }

@@ -1,4 +1,11 @@
-export function toTokenDto(t: { id: number; name: string; prefix: string; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null }) {
+export function toTokenDto(t: {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+}) {
   return {
     id: t.id,
     name: t.name,

@@ -33,11 +33,18 @@ function childDecompressor(kind: "bzip2" | "xz"): Duplex {
   const exit = new Promise<Error | null>((resolve) => {
     child.once("error", (err) => resolve(new Error(`${kind} could not run: ${err.message}`)));
     child.once("close", (code, signal) =>
-      resolve(code === 0 ? null : new Error(`${kind} failed (${code === null ? signal : `exit ${code}`}): ${stderr.trim().split("\n")[0] || "corrupt input"}`)),
+      resolve(
+        code === 0
+          ? null
+          : new Error(
+              `${kind} failed (${code === null ? signal : `exit ${code}`}): ${stderr.trim().split("\n")[0] || "corrupt input"}`,
+            ),
+      ),
     );
   });
   // EPIPE on stdin means the tool gave up on its input: report its own reason instead
-  const failWithExit = () => void exit.then((err) => duplex.destroy(err ?? new Error(`${kind} stopped reading its input`)));
+  const failWithExit = () =>
+    void exit.then((err) => duplex.destroy(err ?? new Error(`${kind} stopped reading its input`)));
   child.stdin.on("error", failWithExit);
   child.stdout.on("error", failWithExit);
 

@@ -22,7 +22,10 @@ export interface ImageInfo {
 export async function probeImage(path: string): Promise<ImageInfo> {
   let info: Record<string, unknown>;
   try {
-    const { stdout } = await run("qemu-img", ["info", "--output=json", "--", path], { timeout: 120_000, maxBuffer: 4 * 1024 * 1024 });
+    const { stdout } = await run("qemu-img", ["info", "--output=json", "--", path], {
+      timeout: 120_000,
+      maxBuffer: 4 * 1024 * 1024,
+    });
     info = JSON.parse(stdout);
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
@@ -43,7 +46,8 @@ export async function probeImage(path: string): Promise<ImageInfo> {
     if (why) return { format: "vmdk", virtualSize, refusal: why };
   }
   if (format === "raw" && (await isIso(path))) return { format: "iso", virtualSize, refusal: null };
-  if ((DISK_FORMATS as readonly string[]).includes(format)) return { format: format as DiskFormat, virtualSize, refusal: null };
+  if ((DISK_FORMATS as readonly string[]).includes(format))
+    return { format: format as DiskFormat, virtualSize, refusal: null };
   return { format: "raw", virtualSize, refusal: `unsupported disk format "${format}"` };
 }
 
@@ -83,7 +87,8 @@ async function isIso(path: string): Promise<boolean> {
  */
 export async function rawLooksLikeDisk(path: string, size: number): Promise<string | null> {
   if (size === 0) return "the file is empty";
-  if (size % 512 !== 0) return `the file is not a disk image (raw disks are a multiple of 512 bytes; this is ${size} bytes)`;
+  if (size % 512 !== 0)
+    return `the file is not a disk image (raw disks are a multiple of 512 bytes; this is ${size} bytes)`;
   const fh = await open(path, "r");
   try {
     const head = Buffer.alloc(Math.min(512, size));
@@ -116,6 +121,8 @@ export function convertImage(
     });
     child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-2000)));
     child.on("error", (err) => reject(err));
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`qemu-img convert failed: ${stderr.trim() || `exit ${code}`}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`qemu-img convert failed: ${stderr.trim() || `exit ${code}`}`)),
+    );
   });
 }

@@ -101,7 +101,12 @@ export class Meter extends Transform {
   private readonly md5: Md5Thread | null;
 
   constructor(
-    private readonly opts: { hash?: boolean; limit?: number; limitMessage?: string; onBytes?: (total: number) => void } = {},
+    private readonly opts: {
+      hash?: boolean;
+      limit?: number;
+      limitMessage?: string;
+      onBytes?: (total: number) => void;
+    } = {},
   ) {
     super({ highWaterMark: 1024 * 1024 });
     const hash = opts.hash !== false;

@@ -32,7 +32,10 @@ export async function runTransfer(opts: {
   if (opts.signal) addAbortSignal(opts.signal, opts.source); // also while peeking
   const { head, stream } = await peek(opts.source, 6);
   const compression = opts.decompress === false ? "none" : sniffCompression(head);
-  const sourceMeter = new Meter({ onBytes: opts.onSourceBytes, ...(compression === "none" ? { limit: opts.limit, limitMessage: opts.limitMessage } : {}) });
+  const sourceMeter = new Meter({
+    onBytes: opts.onSourceBytes,
+    ...(compression === "none" ? { limit: opts.limit, limitMessage: opts.limitMessage } : {}),
+  });
   const outMeter = compression === "none" ? null : new Meter({ limit: opts.limit, limitMessage: opts.limitMessage });
   try {
     if (!outMeter) {
@@ -40,7 +43,10 @@ export async function runTransfer(opts: {
       const d = await sourceMeter.digests();
       return { sourceBytes: sourceMeter.bytes, source: d, bytes: sourceMeter.bytes, ...d, compression };
     }
-    await pipeline([stream, sourceMeter, createDecompressor(compression as Exclude<Compression, "none">), outMeter, opts.sink], { signal: opts.signal });
+    await pipeline(
+      [stream, sourceMeter, createDecompressor(compression as Exclude<Compression, "none">), outMeter, opts.sink],
+      { signal: opts.signal },
+    );
     return {
       sourceBytes: sourceMeter.bytes,
       source: await sourceMeter.digests(),

@@ -7,13 +7,29 @@ import { getConfig } from "@/lib/config";
 
 /** Address ranges a URL import may not reach unless BAZAAR_URL_ALLOW lists them (SSRF). */
 const PRIVATE_V4 = [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
-  ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
 ] as const;
 // IPv4-mapped addresses (::ffff:a.b.c.d) need no entry: BlockList matches them against the
 // IPv4 ranges above (and an entry for ::ffff:0:0/96 would match every IPv4 address). The
 // IPv4-compatible (::/96) and NAT64 (64:ff9b::/96) prefixes embed an IPv4 address too.
-const PRIVATE_V6 = [["::", 96], ["::1", 128], ["64:ff9b::", 96], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const;
+const PRIVATE_V6 = [
+  ["::", 96],
+  ["::1", 128],
+  ["64:ff9b::", 96],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+] as const;
 
 function blockListOf(cidrs: string[]): BlockList {
   const list = new BlockList();
@@ -36,13 +52,16 @@ export class UrlRefusedError extends Error {
 export function checkAddress(address: string): void {
   const { urlAllow, urlDeny } = getConfig();
   const family = isIP(address) === 6 ? "ipv6" : "ipv4";
-  if (blockListOf(urlDeny).check(address, family)) throw new UrlRefusedError(`the address ${address} is denied by BAZAAR_URL_DENY`);
+  if (blockListOf(urlDeny).check(address, family))
+    throw new UrlRefusedError(`the address ${address} is denied by BAZAAR_URL_DENY`);
   if (blockListOf(urlAllow).check(address, family)) return;
   const reserved = new BlockList();
   for (const [a, b] of PRIVATE_V4) reserved.addSubnet(a, b, "ipv4");
   for (const [a, b] of PRIVATE_V6) reserved.addSubnet(a, b, "ipv6");
   if (reserved.check(address, family)) {
-    throw new UrlRefusedError(`the address ${address} is private, loopback or reserved; allow it with BAZAAR_URL_ALLOW`);
+    throw new UrlRefusedError(
+      `the address ${address} is private, loopback or reserved; allow it with BAZAAR_URL_ALLOW`,
+    );
   }
 }
 
@@ -53,7 +72,8 @@ export function parseImportUrl(raw: string): URL {
   } catch {
     throw new UrlRefusedError("not a valid URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UrlRefusedError("only http and https URLs can be imported");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UrlRefusedError("only http and https URLs can be imported");
   if (url.username || url.password) throw new UrlRefusedError("URLs with credentials are not accepted");
   return url;
 }
@@ -69,13 +89,18 @@ export interface UrlResponse {
  * GETs a URL for streaming. Every hop (redirects included, at most 5) is checked against the
  * address policy, and the connection goes to the address that was checked (no DNS rebinding).
  */
-export async function openUrl(raw: string, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<UrlResponse> {
+export async function openUrl(
+  raw: string,
+  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<UrlResponse> {
   let url = parseImportUrl(raw);
   for (let hop = 0; hop <= 5; hop++) {
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    const resolved = isIP(host) ? { address: host, family: isIP(host) } : await lookup(host).catch(() => {
-      throw new UrlRefusedError(`cannot resolve host ${host}`);
-    });
+    const resolved = isIP(host)
+      ? { address: host, family: isIP(host) }
+      : await lookup(host).catch(() => {
+          throw new UrlRefusedError(`cannot resolve host ${host}`);
+        });
     checkAddress(resolved.address);
     const res = await get(url, resolved, opts);
     const status = res.statusCode ?? 0;
@@ -105,12 +130,15 @@ function get(url: URL, to: { address: string; family: number }, opts: { signal?:
       headers: { "user-agent": "Bazaar image importer", "accept-encoding": "identity" },
       // connect to the vetted address whatever the name resolves to now
       lookup: (_host, options, cb) => {
-        if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [to]);
+        if ((options as { all?: boolean }).all)
+          (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [to]);
         else cb(null, to.address, to.family);
       },
     });
     req.on("response", resolve);
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${url.host} within ${(opts.timeoutMs ?? 30_000) / 1000}s`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`no answer from ${url.host} within ${(opts.timeoutMs ?? 30_000) / 1000}s`)),
+    );
     req.on("error", (err) => reject(new Error(`cannot download ${url}: ${err.message}`)));
   });
 }

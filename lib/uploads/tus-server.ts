@@ -22,7 +22,11 @@ import { importUploadJob, removeUpload } from "@/lib/images/jobs";
 const CTX_HEADER = "x-bazaar-request-key";
 const requestUsers = new Map<string, Ctx>();
 
-export async function withRequestUser(req: Request, ctx: Ctx, run: (req: Request) => Promise<Response>): Promise<Response> {
+export async function withRequestUser(
+  req: Request,
+  ctx: Ctx,
+  run: (req: Request) => Promise<Response>,
+): Promise<Response> {
   const key = randomUUID();
   const headers = new Headers(req.headers);
   headers.set(CTX_HEADER, key);
@@ -60,12 +64,17 @@ async function onUploadCreate(req: Request, upload: Upload) {
   if (!img || !holds(subjectOf(ctx), img, "USE")) throw refuse(404, `Image ${imageId} not found`);
   if (!decide(subjectOf(ctx), img, "update").allowed) throw refuse(403, `You may not change image ${img.name}`);
   // 410, not 409: tus clients retry a 409 (an offset conflict), and this will not change
-  if (img.origin !== "UPLOAD" || img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state} and does not take an upload`);
+  if (img.origin !== "UPLOAD" || img.state !== "INIT")
+    throw refuse(410, `Image ${img.name} is ${img.state} and does not take an upload`);
   if (upload.size === undefined) throw refuse(400, "Upload-Length is required (deferred length is not supported)");
   const { capacity } = await measureCapacity(img.datastore);
-  if (upload.size > capacity.freeBytes) throw refuse(507, noSpaceMessage(img.datastore.name, upload.size, capacity.freeBytes));
+  if (upload.size > capacity.freeBytes)
+    throw refuse(507, noSpaceMessage(img.datastore.name, upload.size, capacity.freeBytes));
   // one upload per image: a second one is refused (the client resumes the first instead)
-  const { count } = await db().image.updateMany({ where: { id: img.id, uploadId: "", state: "INIT" }, data: { uploadId: upload.id } });
+  const { count } = await db().image.updateMany({
+    where: { id: img.id, uploadId: "", state: "INIT" },
+    data: { uploadId: upload.id },
+  });
   if (count !== 1) throw refuse(409, `Image ${img.name} already has an upload; resume it`);
   return { metadata: { ...upload.metadata, userId: String(ctx.user.id) } };
 }
@@ -84,7 +93,16 @@ async function onUploadFinish(req: Request, upload: Upload) {
       createdById: ctx.user.id,
       bytesTotal: upload.size ?? null,
     });
-    await recordAudit({ ...ctx, tx }, { action: "image.upload-finished", objectType: "IMAGE", objectId: img.id, objectName: img.name, details: { bytes: upload.size } });
+    await recordAudit(
+      { ...ctx, tx },
+      {
+        action: "image.upload-finished",
+        objectType: "IMAGE",
+        objectId: img.id,
+        objectName: img.name,
+        details: { bytes: upload.size },
+      },
+    );
   });
   return {};
 }
@@ -92,7 +110,8 @@ async function onUploadFinish(req: Request, upload: Upload) {
 async function onIncomingRequest(req: Request, uploadId: string) {
   if (req.method === "POST" || req.method === "OPTIONS") return; // creation is vetted by onUploadCreate
   const { img } = await imageOfUpload(req, uploadId);
-  if (req.method === "PATCH" && img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state}; the upload is over`);
+  if (req.method === "PATCH" && img.state !== "INIT")
+    throw refuse(410, `Image ${img.name} is ${img.state}; the upload is over`);
   if (req.method === "DELETE") {
     if (img.state !== "INIT") throw refuse(410, `Image ${img.name} is ${img.state}; the upload is over`);
     await failImage(img.id, "the upload was cancelled");

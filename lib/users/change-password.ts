@@ -5,7 +5,13 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/audit/record-audit";
 
 /** A user changes their own password; their other sessions end, this one stays. */
-export async function changePassword({ ctx, input }: { ctx: Ctx; input: { currentPassword: string; newPassword: string } }) {
+export async function changePassword({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { currentPassword: string; newPassword: string };
+}) {
   const user = await db().user.findUniqueOrThrow({ where: { id: ctx.user.id } });
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new AppError("INVALID", "The current password is wrong", {
@@ -20,7 +26,12 @@ export async function changePassword({ ctx, input }: { ctx: Ctx; input: { curren
   const passwordHash = await hashPassword(input.newPassword);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
-    await tx.session.deleteMany({ where: { userId: user.id, ...(ctx.sessionId ? { id: { not: ctx.sessionId } } : {}) } });
-    await recordAudit({ ...ctx, tx }, { action: "user.change-password", objectType: "USER", objectId: user.id, objectName: user.username });
+    await tx.session.deleteMany({
+      where: { userId: user.id, ...(ctx.sessionId ? { id: { not: ctx.sessionId } } : {}) },
+    });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "user.change-password", objectType: "USER", objectId: user.id, objectName: user.username },
+    );
   });
 }

@@ -35,13 +35,16 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: Input }) {
         },
         include: userInclude,
       });
-      await recordAudit({ ...ctx, tx }, {
-        action: "user.create",
-        objectType: "USER",
-        objectId: user.id,
-        objectName: user.username,
-        details: { primaryGroupId, groupIds, enabled: input.enabled },
-      });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "user.create",
+          objectType: "USER",
+          objectId: user.id,
+          objectName: user.username,
+          details: { primaryGroupId, groupIds, enabled: input.enabled },
+        },
+      );
       return toUserDto(user);
     });
   } catch (err) {

@@ -20,8 +20,12 @@ export async function deleteUser({ ctx, input }: { ctx: Ctx; input: { id: number
     if (owned.length) {
       throw new AppError("CONFLICT", `${user.username} still owns ${owned.join(", ")}; change their owner first`);
     }
-    if (user.enabled && user.memberships.some((m) => m.group.name === ADMINS_GROUP)) await assertAdminsRemain(tx, user.id);
+    if (user.enabled && user.memberships.some((m) => m.group.name === ADMINS_GROUP))
+      await assertAdminsRemain(tx, user.id);
     await tx.user.delete({ where: { id: user.id } });
-    await recordAudit({ ...ctx, tx }, { action: "user.delete", objectType: "USER", objectId: user.id, objectName: user.username });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "user.delete", objectType: "USER", objectId: user.id, objectName: user.username },
+    );
   });
 }

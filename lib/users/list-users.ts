@@ -14,7 +14,13 @@ export async function listUsers({ ctx, input }: { ctx: Ctx; input: Input }) {
     ...(input.groupId ? { memberships: { some: { groupId: input.groupId } } } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
     ...(input.q
-      ? { OR: [{ username: containsInsensitive(input.q) }, { displayName: containsInsensitive(input.q) }, { email: containsInsensitive(input.q) }] }
+      ? {
+          OR: [
+            { username: containsInsensitive(input.q) },
+            { displayName: containsInsensitive(input.q) },
+            { email: containsInsensitive(input.q) },
+          ],
+        }
       : {}),
   };
   const [rows, total] = await Promise.all([

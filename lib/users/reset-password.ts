@@ -13,6 +13,9 @@ export async function resetPassword({ ctx, input }: { ctx: Ctx; input: { id: num
     if (!user) throw notFound(`User ${input.id}`);
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
     await tx.session.deleteMany({ where: { userId: user.id } });
-    await recordAudit({ ...ctx, tx }, { action: "user.reset-password", objectType: "USER", objectId: user.id, objectName: user.username });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "user.reset-password", objectType: "USER", objectId: user.id, objectName: user.username },
+    );
   });
 }

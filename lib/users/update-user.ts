@@ -24,9 +24,13 @@ export async function updateUser({ ctx, input }: { ctx: Ctx; input: Input }) {
         invalidParams: [{ name: "enabled", reason: "you cannot disable yourself" }],
       });
     }
-    const primary = primaryGroupId ? (await existingGroupIds(tx, [primaryGroupId], "primaryGroupId"))[0] : user.primaryGroupId;
+    const primary = primaryGroupId
+      ? (await existingGroupIds(tx, [primaryGroupId], "primaryGroupId"))[0]
+      : user.primaryGroupId;
     const current = user.memberships.map((m) => m.groupId);
-    const wanted = groupIds ? await existingGroupIds(tx, [primary, ...groupIds], "groupIds") : [...new Set([...current, primary])];
+    const wanted = groupIds
+      ? await existingGroupIds(tx, [primary, ...groupIds], "groupIds")
+      : [...new Set([...current, primary])];
     const admins = await adminsGroupId(tx);
     const losesAdmin = current.includes(admins) && !wanted.includes(admins);
     if ((losesAdmin || fields.enabled === false) && current.includes(admins)) await assertAdminsRemain(tx, id);
@@ -40,13 +44,21 @@ export async function updateUser({ ctx, input }: { ctx: Ctx; input: Input }) {
       include: userInclude,
     });
     if (fields.enabled === false) await tx.session.deleteMany({ where: { userId: id } });
-    await recordAudit({ ...ctx, tx }, {
-      action: fields.enabled === false ? "user.disable" : fields.enabled === true && !user.enabled ? "user.enable" : "user.update",
-      objectType: "USER",
-      objectId: id,
-      objectName: user.username,
-      details: { ...fields, primaryGroupId: primary, groupIds: wanted },
-    });
+    await recordAudit(
+      { ...ctx, tx },
+      {
+        action:
+          fields.enabled === false
+            ? "user.disable"
+            : fields.enabled === true && !user.enabled
+              ? "user.enable"
+              : "user.update",
+        objectType: "USER",
+        objectId: id,
+        objectName: user.username,
+        details: { ...fields, primaryGroupId: primary, groupIds: wanted },
+      },
+    );
     return toUserDto(updated);
   });
 }

@@ -26,7 +26,12 @@ function toVdcDto(v: VdcRow) {
     name: v.name,
     description: v.description,
     groups: v.groups.map((g) => g.group),
-    resources: v.resources.map((r) => ({ zoneId: r.zoneId, zoneName: r.zone.name, resourceType: r.resourceType, resourceId: r.resourceId })),
+    resources: v.resources.map((r) => ({
+      zoneId: r.zoneId,
+      zoneName: r.zone.name,
+      resourceType: r.resourceType,
+      resourceId: r.resourceId,
+    })),
     createdAt: v.createdAt,
     updatedAt: v.updatedAt,
   };
@@ -36,10 +41,22 @@ function toVdcDto(v: VdcRow) {
 const visible = (ctx: Ctx): Prisma.VdcWhereInput =>
   ctx.user.isAdmin ? {} : { groups: { some: { groupId: { in: ctx.user.groupIds } } } };
 
-export async function listVdcs({ ctx, input }: { ctx: Ctx; input: { page: number; perPage: number; sort: "id" | "name" | "createdAt"; order: "asc" | "desc"; q?: string } }) {
+export async function listVdcs({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { page: number; perPage: number; sort: "id" | "name" | "createdAt"; order: "asc" | "desc"; q?: string };
+}) {
   const where: Prisma.VdcWhereInput = { ...visible(ctx), ...(input.q ? { name: containsInsensitive(input.q) } : {}) };
   const [rows, total] = await Promise.all([
-    db().vdc.findMany({ where, include, orderBy: [{ [input.sort]: input.order }, { id: "asc" }], skip: (input.page - 1) * input.perPage, take: input.perPage }),
+    db().vdc.findMany({
+      where,
+      include,
+      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
+      skip: (input.page - 1) * input.perPage,
+      take: input.perPage,
+    }),
     db().vdc.count({ where }),
   ]);
   return { items: rows.map(toVdcDto), total, page: input.page, perPage: input.perPage };
@@ -58,14 +75,22 @@ async function checkZones(tx: DbLike, resources: VdcResourceInput[]) {
   if (missing.length) throw invalid("resources", `no zone with id ${missing.join(", ")}`);
 }
 
-const dedupe = (resources: VdcResourceInput[]) =>
-  [...new Map(resources.map((r) => [`${r.zoneId}/${r.resourceType}/${r.resourceId}`, r])).values()];
+const dedupe = (resources: VdcResourceInput[]) => [
+  ...new Map(resources.map((r) => [`${r.zoneId}/${r.resourceType}/${r.resourceId}`, r])).values(),
+];
 
-export async function createVdc({ ctx, input }: { ctx: Ctx; input: { name: string; description: string; groupIds: number[]; resources: VdcResourceInput[] } }) {
+export async function createVdc({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { name: string; description: string; groupIds: number[]; resources: VdcResourceInput[] };
+}) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may create VDCs");
   try {
     return await db().$transaction(async (tx) => {
-      if (await tx.vdc.findUnique({ where: { name: input.name } })) throw conflict("name", `a VDC named "${input.name}" exists`);
+      if (await tx.vdc.findUnique({ where: { name: input.name } }))
+        throw conflict("name", `a VDC named "${input.name}" exists`);
       const groupIds = await existingGroupIds(tx, input.groupIds, "groupIds");
       await checkZones(tx, input.resources);
       const vdc = await tx.vdc.create({
@@ -77,7 +102,16 @@ export async function createVdc({ ctx, input }: { ctx: Ctx; input: { name: strin
         },
         include,
       });
-      await recordAudit({ ...ctx, tx }, { action: "vdc.create", objectType: "VDC", objectId: vdc.id, objectName: vdc.name, details: { groupIds, resources: input.resources } });
+      await recordAudit(
+        { ...ctx, tx },
+        {
+          action: "vdc.create",
+          objectType: "VDC",
+          objectId: vdc.id,
+          objectName: vdc.name,
+          details: { groupIds, resources: input.resources },
+        },
+      );
       return toVdcDto(vdc);
     });
   } catch (err) {
@@ -86,7 +120,13 @@ export async function createVdc({ ctx, input }: { ctx: Ctx; input: { name: strin
   }
 }
 
-export async function updateVdc({ ctx, input }: { ctx: Ctx; input: { id: number; name?: string; description?: string; groupIds?: number[]; resources?: VdcResourceInput[] } }) {
+export async function updateVdc({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: number; name?: string; description?: string; groupIds?: number[]; resources?: VdcResourceInput[] };
+}) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may edit VDCs");
   const { id, groupIds, resources, ...fields } = input;
   try {
@@ -107,7 +147,10 @@ export async function updateVdc({ ctx, input }: { ctx: Ctx; input: { id: number;
         await tx.vdcResource.deleteMany({ where: { vdcId: id } });
         for (const r of dedupe(resources)) await tx.vdcResource.create({ data: { vdcId: id, ...r } });
       }
-      await recordAudit({ ...ctx, tx }, { action: "vdc.update", objectType: "VDC", objectId: id, objectName: fields.name ?? vdc.name, details: input });
+      await recordAudit(
+        { ...ctx, tx },
+        { action: "vdc.update", objectType: "VDC", objectId: id, objectName: fields.name ?? vdc.name, details: input },
+      );
       return toVdcDto(await tx.vdc.findUniqueOrThrow({ where: { id }, include }));
     });
   } catch (err) {
@@ -122,6 +165,9 @@ export async function deleteVdc({ ctx, input }: { ctx: Ctx; input: { id: number 
     const vdc = await tx.vdc.findUnique({ where: { id: input.id } });
     if (!vdc) throw notFound(`VDC ${input.id}`);
     await tx.vdc.delete({ where: { id: vdc.id } });
-    await recordAudit({ ...ctx, tx }, { action: "vdc.delete", objectType: "VDC", objectId: vdc.id, objectName: vdc.name });
+    await recordAudit(
+      { ...ctx, tx },
+      { action: "vdc.delete", objectType: "VDC", objectId: vdc.id, objectName: vdc.name },
+    );
   });
 }

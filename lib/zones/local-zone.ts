@@ -12,7 +12,12 @@ const cache = globalThis as unknown as { __bazaarZone?: Promise<ZoneRef> };
 export function localZone(): Promise<ZoneRef> {
   cache.__bazaarZone ??= (async () => {
     const name = getConfig().zoneName;
-    const zone = await db().zone.upsert({ where: { name }, create: { name }, update: {}, select: { id: true, name: true } });
+    const zone = await db().zone.upsert({
+      where: { name },
+      create: { name },
+      update: {},
+      select: { id: true, name: true },
+    });
     return zone;
   })().catch((err) => {
     cache.__bazaarZone = undefined;

@@ -8,10 +8,20 @@ import { toZoneDto } from "./zone-dto";
 
 // Zones are few and their operations small, so their services share this file.
 
-export async function listZones({ input }: { ctx: Ctx; input: { page: number; perPage: number; sort: "id" | "name"; order: "asc" | "desc"; q?: string } }) {
+export async function listZones({
+  input,
+}: {
+  ctx: Ctx;
+  input: { page: number; perPage: number; sort: "id" | "name"; order: "asc" | "desc"; q?: string };
+}) {
   const where: Prisma.ZoneWhereInput = input.q ? { name: containsInsensitive(input.q) } : {};
   const [rows, total] = await Promise.all([
-    db().zone.findMany({ where, orderBy: { [input.sort]: input.order }, skip: (input.page - 1) * input.perPage, take: input.perPage }),
+    db().zone.findMany({
+      where,
+      orderBy: { [input.sort]: input.order },
+      skip: (input.page - 1) * input.perPage,
+      take: input.perPage,
+    }),
     db().zone.count({ where }),
   ]);
   return { items: rows.map(toZoneDto), total, page: input.page, perPage: input.perPage };
@@ -23,11 +33,23 @@ export async function getZone({ input }: { ctx: Ctx; input: { id: number } }) {
   return toZoneDto(zone);
 }
 
-export async function createZone({ ctx, input }: { ctx: Ctx; input: { name: string; description: string; endpoint: string } }) {
+export async function createZone({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { name: string; description: string; endpoint: string };
+}) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may register zones");
   try {
     const zone = await db().zone.create({ data: input });
-    await recordAudit(ctx, { action: "zone.create", objectType: "ZONE", objectId: zone.id, objectName: zone.name, details: input });
+    await recordAudit(ctx, {
+      action: "zone.create",
+      objectType: "ZONE",
+      objectId: zone.id,
+      objectName: zone.name,
+      details: input,
+    });
     return toZoneDto(zone);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `a zone named "${input.name}" exists`);
@@ -35,13 +57,25 @@ export async function createZone({ ctx, input }: { ctx: Ctx; input: { name: stri
   }
 }
 
-export async function updateZone({ ctx, input }: { ctx: Ctx; input: { id: number; description?: string; endpoint?: string } }) {
+export async function updateZone({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { id: number; description?: string; endpoint?: string };
+}) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may edit zones");
   const { id, ...data } = input;
   const existing = await db().zone.findUnique({ where: { id } });
   if (!existing) throw notFound(`Zone ${id}`);
   const zone = await db().zone.update({ where: { id }, data });
-  await recordAudit(ctx, { action: "zone.update", objectType: "ZONE", objectId: id, objectName: zone.name, details: data });
+  await recordAudit(ctx, {
+    action: "zone.update",
+    objectType: "ZONE",
+    objectId: id,
+    objectName: zone.name,
+    details: data,
+  });
   return toZoneDto(zone);
 }
 

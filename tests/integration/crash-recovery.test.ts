@@ -24,11 +24,28 @@ describe("a worker killed mid-transfer", () => {
     const ctx = await adminCtx();
     const ds = await createDatastore({
       ctx,
-      input: { name: "crash", type: "IMAGE", driver: "fs", requiredFormat: "any", limitMb: null, description: "", enabled: true },
+      input: {
+        name: "crash",
+        type: "IMAGE",
+        driver: "fs",
+        requiredFormat: "any",
+        limitMb: null,
+        description: "",
+        enabled: true,
+      },
     });
     const img = await createImage({
       ctx,
-      input: { source: "url", url: server.url("/disk.raw"), name: "crash", datastoreId: ds.id, type: "DATABLOCK", description: "", expectedMd5: "", expectedSha256: payload.sha256 },
+      input: {
+        source: "url",
+        url: server.url("/disk.raw"),
+        name: "crash",
+        datastoreId: ds.id,
+        type: "DATABLOCK",
+        description: "",
+        expectedMd5: "",
+        expectedSha256: payload.sha256,
+      },
     });
 
     const first = spawnWorker();

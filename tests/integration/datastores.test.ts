@@ -131,12 +131,20 @@ describe("create", () => {
       const ds = await createDs(admin, { name: "chosen", basePath: dir });
       expect(ds.basePath).toBe(dir);
       expect(existsSync(dir)).toBe(true);
-      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-2", basePath: `${dir}/` }), 409, ["basePath"]);
-      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-3", basePath: `${dir}/inner` }), 409, ["basePath"]);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-2", basePath: `${dir}/` }), 409, [
+        "basePath",
+      ]);
+      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-3", basePath: `${dir}/inner` }), 409, [
+        "basePath",
+      ]);
       expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-4", basePath: outside }), 409, ["basePath"]);
       const inData = path.join(getConfig().dataDir, "datastores", "999");
       expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-5", basePath: inData }), 400, ["basePath"]);
-      expectProblem(await admin.post("/api/v1/datastores", { name: "chosen-6", basePath: path.dirname(getConfig().dataDir) }), 400, ["basePath"]);
+      expectProblem(
+        await admin.post("/api/v1/datastores", { name: "chosen-6", basePath: path.dirname(getConfig().dataDir) }),
+        400,
+        ["basePath"],
+      );
       expect((await admin.delete(`/api/v1/datastores/${ds.id}`)).status).toBe(204);
     } finally {
       rmSync(outside, { recursive: true, force: true });

@@ -20,13 +20,24 @@ const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 // a qcow2 with some data, and the same gzip-compressed
 execFileSync("qemu-img", ["create", "-q", "-f", "raw", path.join(work, "disk.raw"), "8M"]);
 writeFileSync(path.join(work, "disk.raw"), randomPayload(1024 * 1024).data, { flag: "r+" });
-execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", path.join(work, "disk.raw"), path.join(work, "disk.qcow2")]);
+execFileSync("qemu-img", [
+  "convert",
+  "-q",
+  "-f",
+  "raw",
+  "-O",
+  "qcow2",
+  path.join(work, "disk.raw"),
+  path.join(work, "disk.qcow2"),
+]);
 const qcow2 = readFileSync(path.join(work, "disk.qcow2"));
 const rawDisk = randomPayload(2 * 1024 * 1024);
 // a VMDK descriptor (plain text) whose extent is a file of the host: qemu-img would read it
 const hostSecret = path.join(work, "host-secret");
 writeFileSync(hostSecret, Buffer.alloc(4096, "secret "));
-const evilVmdk = Buffer.from(`# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\nRW 8 FLAT "${hostSecret}" 0\n`);
+const evilVmdk = Buffer.from(
+  `# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\nRW 8 FLAT "${hostSecret}" 0\n`,
+);
 
 beforeAll(async () => {
   allowLoopbackUrls();
@@ -84,8 +95,20 @@ describe("URL import", () => {
 
   it("verifies an expected checksum and downloads with Range", async () => {
     const ds = await datastore("any-1");
-    const img = await importUrl(admin, { url: server.url("/disk.raw"), name: "checked", datastoreId: ds.id, expectedSha256: rawDisk.sha256, expectedMd5: rawDisk.md5 });
-    expect(img).toMatchObject({ state: "READY", format: "raw", sizeBytes: rawDisk.data.length, sha256: rawDisk.sha256, md5: rawDisk.md5 });
+    const img = await importUrl(admin, {
+      url: server.url("/disk.raw"),
+      name: "checked",
+      datastoreId: ds.id,
+      expectedSha256: rawDisk.sha256,
+      expectedMd5: rawDisk.md5,
+    });
+    expect(img).toMatchObject({
+      state: "READY",
+      format: "raw",
+      sizeBytes: rawDisk.data.length,
+      sha256: rawDisk.sha256,
+      md5: rawDisk.md5,
+    });
 
     const whole = await admin.get(`/api/v1/images/${img.id}/download`);
     expect(whole.status).toBe(200);
@@ -94,14 +117,21 @@ describe("URL import", () => {
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe(`bytes 100-199/${rawDisk.data.length}`);
     expect(Buffer.from(part.text, "latin1").length).toBeGreaterThan(0);
-    const bad = await admin.get(`/api/v1/images/${img.id}/download`, { headers: { range: `bytes=${rawDisk.data.length}-` } });
+    const bad = await admin.get(`/api/v1/images/${img.id}/download`, {
+      headers: { range: `bytes=${rawDisk.data.length}-` },
+    });
     expect(bad.status).toBe(416);
   });
 
   it("ends in ERROR with both values on a wrong checksum, leaving no file", async () => {
     const ds = await datastore("any-2");
     const wrong = "0".repeat(64);
-    const img = await importUrl(admin, { url: server.url("/disk.raw"), name: "wrong-sum", datastoreId: ds.id, expectedSha256: wrong });
+    const img = await importUrl(admin, {
+      url: server.url("/disk.raw"),
+      name: "wrong-sum",
+      datastoreId: ds.id,
+      expectedSha256: wrong,
+    });
     expect(img.state).toBe("ERROR");
     expect(img.error).toBe(`sha256 mismatch: expected ${wrong}, got ${rawDisk.sha256}`);
     expect(filesIn(ds.basePath)).toEqual([]);
@@ -136,7 +166,11 @@ describe("URL import", () => {
   it("refuses a VMDK that points at another file of the host, whatever the datastore requires", async () => {
     for (const requiredFormat of ["raw", "any"]) {
       const ds = await datastore(`vmdk-${requiredFormat}`, { requiredFormat });
-      const img = await importUrl(admin, { url: server.url("/evil.vmdk"), name: `evil-${requiredFormat}`, datastoreId: ds.id });
+      const img = await importUrl(admin, {
+        url: server.url("/evil.vmdk"),
+        name: `evil-${requiredFormat}`,
+        datastoreId: ds.id,
+      });
       expect(img.state).toBe("ERROR");
       expect(img.error).toMatch(/^VMDK images of type "monolithicFlat" are refused/);
       expect(filesIn(ds.basePath)).toEqual([]);
@@ -153,9 +187,26 @@ describe("URL import", () => {
 
   it("refuses private and loopback addresses unless allowed, and non-http schemes", async () => {
     const ds = await datastore("any-4");
-    expectProblem(await admin.post("/api/v1/images", { source: "url", url: "file:///etc/passwd", name: "f", datastoreId: ds.id }), 400, ["url"]);
-    expectProblem(await admin.post("/api/v1/images", { source: "url", url: "http://169.254.169.254/latest", name: "meta", datastoreId: ds.id }), 400, ["url"]);
-    expectProblem(await admin.post("/api/v1/images", { source: "url", url: "http://10.1.2.3/x", name: "lan", datastoreId: ds.id }), 400, ["url"]);
+    expectProblem(
+      await admin.post("/api/v1/images", { source: "url", url: "file:///etc/passwd", name: "f", datastoreId: ds.id }),
+      400,
+      ["url"],
+    );
+    expectProblem(
+      await admin.post("/api/v1/images", {
+        source: "url",
+        url: "http://169.254.169.254/latest",
+        name: "meta",
+        datastoreId: ds.id,
+      }),
+      400,
+      ["url"],
+    );
+    expectProblem(
+      await admin.post("/api/v1/images", { source: "url", url: "http://10.1.2.3/x", name: "lan", datastoreId: ds.id }),
+      400,
+      ["url"],
+    );
   });
 });
 
@@ -165,7 +216,16 @@ describe("names and paths", () => {
     const img = await importUrl(admin, { url: server.url("/disk.raw"), name: "..", datastoreId: ds.id });
     expect(img.state).toBe("READY");
     expect(filesIn(ds.basePath)).toEqual([`img-${img.id}`]);
-    expectProblem(await admin.post("/api/v1/images", { source: "url", url: server.url("/disk.raw"), name: "../../etc/x", datastoreId: ds.id }), 400, ["name"]);
+    expectProblem(
+      await admin.post("/api/v1/images", {
+        source: "url",
+        url: server.url("/disk.raw"),
+        name: "../../etc/x",
+        datastoreId: ds.id,
+      }),
+      400,
+      ["name"],
+    );
     expectProblem(await admin.post("/api/v1/datastores", { name: "evil", basePath: "/srv/../etc" }), 400, ["basePath"]);
     expectProblem(await admin.post("/api/v1/datastores", { name: "root", basePath: "/" }), 400, ["basePath"]);
   });
@@ -178,7 +238,10 @@ describe("datastores and images: permissions", () => {
     const c = await signIn("carol", carol.password);
     expectProblem(await c.get(`/api/v1/datastores/${ds.id}`), 404);
     expect((await c.get("/api/v1/datastores")).json.items.map((d: Json) => d.name)).not.toContain("private-ds");
-    expectProblem(await c.post("/api/v1/images", { source: "url", url: server.url("/disk.raw"), name: "x", datastoreId: ds.id }), 404);
+    expectProblem(
+      await c.post("/api/v1/images", { source: "url", url: server.url("/disk.raw"), name: "x", datastoreId: ds.id }),
+      404,
+    );
     expectProblem(await c.post("/api/v1/datastores", { name: "mine" }), 403);
     expectProblem(await c.post("/api/v1/datastores", { name: "mine", basePath: "/tmp/x" }), 403);
 

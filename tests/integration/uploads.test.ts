@@ -18,7 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => worker.stop());
 
-function tus(client: ApiClient, method: "POST" | "HEAD" | "PATCH" | "DELETE", path: string, headers: Record<string, string>, body?: Buffer) {
+function tus(
+  client: ApiClient,
+  method: "POST" | "HEAD" | "PATCH" | "DELETE",
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+) {
   const h = new Headers({ "tus-resumable": "1.0.0", origin: BASE_URL, ...headers });
   if (client.sessionCookie) h.set("cookie", `bazaar_session=${client.sessionCookie}`);
   const req = new Request(new URL(path, BASE_URL), { method, headers: h, body, duplex: "half" } as RequestInit);
@@ -31,8 +37,21 @@ const meta = (o: Record<string, string>) =>
     .map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`)
     .join(",");
 
-async function newUploadImage(client: ApiClient, dsId: number, name: string, size: number, extra: Record<string, unknown> = {}) {
-  const res = await client.post("/api/v1/images", { source: "upload", name, datastoreId: dsId, size, type: "DATABLOCK", ...extra });
+async function newUploadImage(
+  client: ApiClient,
+  dsId: number,
+  name: string,
+  size: number,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await client.post("/api/v1/images", {
+    source: "upload",
+    name,
+    datastoreId: dsId,
+    size,
+    type: "DATABLOCK",
+    ...extra,
+  });
   expect(res.status, res.text).toBe(201);
   expect(res.json.state).toBe("INIT");
   return res.json as Json;
@@ -44,26 +63,47 @@ describe("resumable upload", () => {
     const payload = randomPayload(3 * 1024 * 1024 + 123);
     const img = await newUploadImage(admin, ds.id, "uploaded", payload.data.length, { expectedSha256: payload.sha256 });
 
-    const created = await tus(admin, "POST", "/api/v1/uploads", { "upload-length": String(payload.data.length), "upload-metadata": meta({ imageId: String(img.id), filename: "disk.raw" }) });
+    const created = await tus(admin, "POST", "/api/v1/uploads", {
+      "upload-length": String(payload.data.length),
+      "upload-metadata": meta({ imageId: String(img.id), filename: "disk.raw" }),
+    });
     expect(created.status).toBe(201);
     const location = created.headers.get("location")!;
     expect(location).toMatch(/^\/api\/v1\/uploads\/[A-Za-z0-9_-]+$/);
 
     const first = payload.data.subarray(0, 1024 * 1024);
-    const r1 = await tus(admin, "PATCH", location, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, first);
+    const r1 = await tus(
+      admin,
+      "PATCH",
+      location,
+      { "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+      first,
+    );
     expect(r1.status).toBe(204);
     // the connection "drops"; the client asks where to go on from
     const head = await tus(admin, "HEAD", location, {});
     expect(head.headers.get("upload-offset")).toBe(String(first.length));
     expect((await admin.get(`/api/v1/images/${img.id}`)).json.state).toBe("INIT");
 
-    const r2 = await tus(admin, "PATCH", location, { "upload-offset": String(first.length), "content-type": "application/offset+octet-stream" }, payload.data.subarray(first.length));
+    const r2 = await tus(
+      admin,
+      "PATCH",
+      location,
+      { "upload-offset": String(first.length), "content-type": "application/offset+octet-stream" },
+      payload.data.subarray(first.length),
+    );
     expect(r2.status).toBe(204);
     const done = await waitFor("the upload to be imported", async () => {
       const r = (await admin.get(`/api/v1/images/${img.id}`)).json;
       return (r.state === "READY" || r.state === "ERROR") && r.job?.state !== "RUNNING" ? r : null;
     });
-    expect(done).toMatchObject({ state: "READY", sha256: payload.sha256, md5: payload.md5, sizeBytes: payload.data.length, origin: "UPLOAD" });
+    expect(done).toMatchObject({
+      state: "READY",
+      sha256: payload.sha256,
+      md5: payload.md5,
+      sizeBytes: payload.data.length,
+      origin: "UPLOAD",
+    });
     expect(readdirSync(ds.basePath)).toEqual([`img-${img.id}`]);
     // the finished upload's staging files are gone
     expect(readdirSync(getConfig().uploadDir).filter((f) => f.startsWith(location.split("/").pop()!))).toEqual([]);
@@ -72,19 +112,56 @@ describe("resumable upload", () => {
   it("belongs to its user: another user cannot see, append to or cancel it", async () => {
     const ds = (await admin.post("/api/v1/datastores", { name: "uploads-2" })).json;
     const img = await newUploadImage(admin, ds.id, "private-upload", 1000);
-    const created = await tus(admin, "POST", "/api/v1/uploads", { "upload-length": "1000", "upload-metadata": meta({ imageId: String(img.id) }) });
+    const created = await tus(admin, "POST", "/api/v1/uploads", {
+      "upload-length": "1000",
+      "upload-metadata": meta({ imageId: String(img.id) }),
+    });
     const location = created.headers.get("location")!;
     const dave = await createUser(admin, "dave");
     const d = await signIn("dave", dave.password);
     expect((await tus(d, "HEAD", location, {})).status).toBe(404);
-    expect((await tus(d, "PATCH", location, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, Buffer.alloc(10))).status).toBe(404);
-    expect((await tus(d, "POST", "/api/v1/uploads", { "upload-length": "10", "upload-metadata": meta({ imageId: String(img.id) }) })).status).toBe(404);
+    expect(
+      (
+        await tus(
+          d,
+          "PATCH",
+          location,
+          { "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+          Buffer.alloc(10),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await tus(d, "POST", "/api/v1/uploads", {
+          "upload-length": "10",
+          "upload-metadata": meta({ imageId: String(img.id) }),
+        })
+      ).status,
+    ).toBe(404);
     // once dave may see the image (other USE) but still not change it: 403, not 404
     expect((await admin.post(`/api/v1/images/${img.id}/chmod`, { permissions: "604" })).status).toBe(204);
     expect((await tus(d, "HEAD", location, {})).status).toBe(403);
-    expect((await tus(d, "PATCH", location, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, Buffer.alloc(10))).status).toBe(403);
+    expect(
+      (
+        await tus(
+          d,
+          "PATCH",
+          location,
+          { "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+          Buffer.alloc(10),
+        )
+      ).status,
+    ).toBe(403);
     // a second upload for the same image is refused; the first can be resumed
-    expect((await tus(admin, "POST", "/api/v1/uploads", { "upload-length": "1000", "upload-metadata": meta({ imageId: String(img.id) }) })).status).toBe(409);
+    expect(
+      (
+        await tus(admin, "POST", "/api/v1/uploads", {
+          "upload-length": "1000",
+          "upload-metadata": meta({ imageId: String(img.id) }),
+        })
+      ).status,
+    ).toBe(409);
     // without a session at all
     expect((await tus(new ApiClient(), "HEAD", location, {})).status).toBe(401);
     // cancelling ends the image in ERROR with the reason
@@ -95,10 +172,23 @@ describe("resumable upload", () => {
 
   it("refuses an upload that does not fit before any byte moves", async () => {
     const ds = (await admin.post("/api/v1/datastores", { name: "small", limitMb: 1 })).json;
-    expectProblem(await admin.post("/api/v1/images", { source: "upload", name: "big", datastoreId: ds.id, size: 5 * 1024 * 1024, type: "DATABLOCK" }), 507, ["size"]);
+    expectProblem(
+      await admin.post("/api/v1/images", {
+        source: "upload",
+        name: "big",
+        datastoreId: ds.id,
+        size: 5 * 1024 * 1024,
+        type: "DATABLOCK",
+      }),
+      507,
+      ["size"],
+    );
     const ok = await newUploadImage(admin, ds.id, "fits", 1000);
     expect(ok.state).toBe("INIT");
-    const res = await tus(admin, "POST", "/api/v1/uploads", { "upload-length": String(2 * 1024 * 1024), "upload-metadata": meta({ imageId: String(ok.id) }) });
+    const res = await tus(admin, "POST", "/api/v1/uploads", {
+      "upload-length": String(2 * 1024 * 1024),
+      "upload-metadata": meta({ imageId: String(ok.id) }),
+    });
     expect(res.status).toBe(507);
     expect(await res.text()).toMatch(/^not enough space in datastore small/);
   });

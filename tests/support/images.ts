@@ -22,7 +22,11 @@ export function allowLoopbackUrls() {
 
 export function randomPayload(bytes: number) {
   const data = randomBytes(bytes);
-  return { data, sha256: createHash("sha256").update(data).digest("hex"), md5: createHash("md5").update(data).digest("hex") };
+  return {
+    data,
+    sha256: createHash("sha256").update(data).digest("hex"),
+    md5: createHash("md5").update(data).digest("hex"),
+  };
 }
 
 /** What a route of serveBytes answers: bytes, a bare status, or bytes after some failures. */
@@ -51,7 +55,12 @@ export async function serveBytes(routes: Record<string, ServedRoute>, opts: { by
     const route = routes[path];
     if (!route) return res.writeHead(404).end("not found");
     if (!Buffer.isBuffer(route) && "status" in route) return res.writeHead(route.status).end();
-    const { body, failFirst = 0, failStatus = 500, bytesPerSecond = opts.bytesPerSecond } = Buffer.isBuffer(route) ? { body: route } : route;
+    const {
+      body,
+      failFirst = 0,
+      failStatus = 500,
+      bytesPerSecond = opts.bytesPerSecond,
+    } = Buffer.isBuffer(route) ? { body: route } : route;
     if (hit <= failFirst) return res.writeHead(failStatus).end("try again later");
     res.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" });
     if (!bytesPerSecond) return res.end(body);
@@ -94,7 +103,11 @@ export function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess
   });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -103,4 +116,3 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

@@ -38,7 +38,12 @@ export const datastoreDto = z
 export type DatastoreDto = z.infer<typeof datastoreDto>;
 
 const description = z.string().trim().max(1024, "must be at most 1024 characters");
-const limitMb = z.number().int().min(1, "must be at least 1 MB").max(2 ** 31 - 1).nullable();
+const limitMb = z
+  .number()
+  .int()
+  .min(1, "must be at least 1 MB")
+  .max(2 ** 31 - 1)
+  .nullable();
 const basePath = z
   .string()
   .trim()
@@ -101,7 +106,13 @@ export const updateDatastore = defineOperation({
   auth: "user",
   params: idParams,
   body: z
-    .object({ name: objectName, description, enabled: z.boolean(), requiredFormat: z.enum(DISK_FORMAT_REQUIREMENTS), limitMb })
+    .object({
+      name: objectName,
+      description,
+      enabled: z.boolean(),
+      requiredFormat: z.enum(DISK_FORMAT_REQUIREMENTS),
+      limitMb,
+    })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: datastoreDto,
@@ -118,4 +129,8 @@ export const deleteDatastore = defineOperation({
   status: 204,
 });
 
-export const { chmod: chmodDatastore, chown: chownDatastore } = permissionOperations("datastores", "Datastores", "Datastore");
+export const { chmod: chmodDatastore, chown: chownDatastore } = permissionOperations(
+  "datastores",
+  "Datastores",
+  "Datastore",
+);

@@ -49,8 +49,16 @@ export const imageDto = z
   .extend(ownershipDto.shape);
 export type ImageDto = z.infer<typeof imageDto>;
 
-const md5 = z.string().trim().toLowerCase().regex(/^([0-9a-f]{32})?$/, "must be 32 hexadecimal digits");
-const sha256 = z.string().trim().toLowerCase().regex(/^([0-9a-f]{64})?$/, "must be 64 hexadecimal digits");
+const md5 = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^([0-9a-f]{32})?$/, "must be 32 hexadecimal digits");
+const sha256 = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^([0-9a-f]{64})?$/, "must be 64 hexadecimal digits");
 const description = z.string().trim().max(4096, "must be at most 4096 characters");
 
 const common = {

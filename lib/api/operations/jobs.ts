@@ -40,7 +40,10 @@ export const listJobs = defineOperation({
     state: z.union([z.enum(JOB_STATES), z.array(z.enum(JOB_STATES))]).optional(),
     objectType: z.string().max(32).optional(),
     objectId: z.coerce.number().int().positive().optional(),
-    active: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+    active: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional(),
   }),
   response: pageOf(jobDto),
 });

@@ -36,7 +36,11 @@ export const createZone = defineOperation({
   summary: "Register another zone of the federation (admins)",
   tag: "Zones",
   auth: "admin",
-  body: z.object({ name: objectName, description: z.string().trim().max(1024).default(""), endpoint: endpoint.default("") }),
+  body: z.object({
+    name: objectName,
+    description: z.string().trim().max(1024).default(""),
+    endpoint: endpoint.default(""),
+  }),
   response: zoneDto,
   status: 201,
 });

@@ -51,7 +51,9 @@ export function runDatastoreDriverConformance(
 
     it("keeps an uncommitted write invisible, and abort leaves nothing behind", async () => {
       const handle = await driver.beginWrite("obj-2");
-      await new Promise<void>((resolve, reject) => handle.stream.write(randomBytes(1000), (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        handle.stream.write(randomBytes(1000), (e) => (e ? reject(e) : resolve())),
+      );
       expect(await driver.stat("obj-2")).toBeNull();
       expect(await driver.list()).toEqual([]);
       await handle.abort();

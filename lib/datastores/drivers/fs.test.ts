@@ -7,7 +7,10 @@ import { FsDatastoreDriver, resolveInside } from "./fs";
 
 runDatastoreDriverConformance("fs", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
-  return { driver: new FsDatastoreDriver(path.join(dir, "ds")), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    driver: new FsDatastoreDriver(path.join(dir, "ds")),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 });
 
 describe("fs driver specifics", () => {

@@ -96,7 +96,10 @@ export class FsDatastoreDriver implements DatastoreDriver {
   async list(): Promise<string[]> {
     try {
       const entries = await readdir(this.base, { withFileTypes: true });
-      return entries.filter((e) => e.isFile() && !e.name.endsWith(TEMP_SUFFIX)).map((e) => e.name).sort();
+      return entries
+        .filter((e) => e.isFile() && !e.name.endsWith(TEMP_SUFFIX))
+        .map((e) => e.name)
+        .sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;

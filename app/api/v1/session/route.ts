@@ -12,7 +12,9 @@ export const POST = withApi(ops.signIn, async ({ body, req, requestId }) => {
     input: { ...body, ip: clientIp(req), userAgent: req.headers.get("user-agent") ?? "", requestId },
   });
   const data = { user: await toMeDto(db(), ctx.user), zone: await getZone({ ctx, input: { id: ctx.zone.id } }) };
-  return jsonResponse(ops.signIn, data, requestId, { headers: { "set-cookie": sessionCookie(token, isSecureRequest(req)) } });
+  return jsonResponse(ops.signIn, data, requestId, {
+    headers: { "set-cookie": sessionCookie(token, isSecureRequest(req)) },
+  });
 });
 
 export const GET = withApi(ops.getSession, async ({ ctx }) => ({

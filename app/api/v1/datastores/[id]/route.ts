@@ -5,5 +5,7 @@ import { updateDatastore } from "@/lib/datastores/update-datastore";
 import { deleteDatastore } from "@/lib/datastores/delete-datastore";
 
 export const GET = withApi(ops.getDatastore, ({ ctx, params }) => getDatastore({ ctx, input: params }));
-export const PATCH = withApi(ops.updateDatastore, ({ ctx, params, body }) => updateDatastore({ ctx, input: { ...body, ...params } }));
+export const PATCH = withApi(ops.updateDatastore, ({ ctx, params, body }) =>
+  updateDatastore({ ctx, input: { ...body, ...params } }),
+);
 export const DELETE = withApi(ops.deleteDatastore, ({ ctx, params }) => deleteDatastore({ ctx, input: params }));
