@@ -8,7 +8,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 bash scripts/system-deps.sh --test
 
-[ -d node_modules ] || { step "installing npm dependencies"; npm ci; }
+[ -d node_modules ] || { step "installing npm dependencies"; npm install; }
 [ -d lib/db/generated/sqlite ] || node scripts/prisma-generate.mjs
 
 step "typecheck"
