@@ -1,7 +1,8 @@
 /**
  * Benchmark: import a file from a local HTTP server into an fs datastore through the portal's
- * job worker, against `curl -o` of the same URL onto the same disk, in the same run.
- * Reports both times, the ratio, and the worker process's peak RSS.
+ * job worker, against `curl -o` of the same URL onto the same disk, in the same run, and
+ * against curl followed by md5sum and sha256sum (the same hashing work the portal does).
+ * Reports the times, the ratios, and the worker process's peak RSS.
  *
  *   npm run bench -- [size in MiB, default 2048]
  */
@@ -66,6 +67,12 @@ async function main() {
   const curlTarget = path.join(dir, "curl.raw");
   const curl = await timed(() => run("curl", ["-sS", "-o", curlTarget, server.url]));
   rmSync(curlTarget);
+  // the same work the portal does with coreutils: download, then md5 and sha256 of the file
+  const hashed = await timed(async () => {
+    await run("curl", ["-sS", "-o", curlTarget, server.url]);
+    await Promise.all([run("md5sum", [curlTarget]), run("sha256sum", [curlTarget])]);
+  });
+  rmSync(curlTarget);
 
   const worker = startWorker(env);
   let peak = 0;
@@ -108,7 +115,9 @@ async function main() {
   console.log(
     `  portal URL import  ${portal.seconds.toFixed(2)} s  (${rate(portal.seconds)}; md5+sha256, format detection, commit)`,
   );
+  console.log(`  curl + md5sum + sha256sum  ${hashed.seconds.toFixed(2)} s  (${rate(hashed.seconds)})`);
   console.log(`  ratio portal/curl  ${(portal.seconds / curl.seconds).toFixed(2)}`);
+  console.log(`  ratio portal/(curl + md5sum + sha256sum)  ${(portal.seconds / hashed.seconds).toFixed(2)}`);
   console.log(
     `  worker peak RSS    ${peak.toFixed(0)} MiB  (source ${mib(Number(portal.value.sizeBytes)).toFixed(0)} MiB)`,
   );

@@ -63,39 +63,46 @@ export async function runTransfer(opts: {
 }
 
 /**
- * Reads the first `n` bytes and gives back a stream that still starts at byte 0. Destroying
- * that stream destroys the source at once, even while a read from it is pending (a stalled
- * server), so nothing is left holding a connection or a file.
+ * Reads at least the first `n` bytes (when there are so many), puts them back, and gives the
+ * same stream back: the pipeline then reads the source itself, with no wrapper per chunk, and
+ * destroying it (abort, failure) destroys the source.
  */
 async function peek(source: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
-  const it = source[Symbol.asyncIterator]();
-  let buffered: Buffer[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
+  let woke = false;
   while (size < n) {
-    const { value, done } = await it.next();
-    if (done) break;
-    const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value);
-    buffered.push(chunk);
-    size += chunk.length;
+    const chunk: Buffer | string | null = source.read();
+    if (chunk !== null) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      chunks.push(buf);
+      size += buf.length;
+      woke = false;
+      continue;
+    }
+    // 'readable' with nothing to read means the end
+    if (woke || source.readableEnded) break;
+    if (source.destroyed) throw source.errored ?? new Error("the source closed before sending data");
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        source.off("readable", done).off("close", closed).off("error", fail);
+        resolve();
+      };
+      const closed = () => {
+        source.off("readable", done).off("close", closed).off("error", fail);
+        reject(source.errored ?? new Error("the source closed before sending data"));
+      };
+      const fail = (err: Error) => {
+        source.off("readable", done).off("close", closed).off("error", fail);
+        reject(err);
+      };
+      source.on("readable", done).on("close", closed).on("error", fail);
+    });
+    woke = true;
   }
-  const head = Buffer.concat(buffered).subarray(0, n);
-  const stream = new Readable({
-    highWaterMark: 1024 * 1024,
-    read() {
-      if (buffered.length > 0) {
-        for (const chunk of buffered) this.push(chunk);
-        buffered = [];
-        return;
-      }
-      it.next().then(
-        ({ value, done }) => this.push(done ? null : Buffer.isBuffer(value) ? value : Buffer.from(value)),
-        (err: Error) => this.destroy(err),
-      );
-    },
-    destroy(err, cb) {
-      if (!source.destroyed) source.destroy(err ?? undefined);
-      cb(err);
-    },
-  });
-  return { head, stream };
+  const head = Buffer.concat(chunks);
+  // a source that already ended was short: all of it is in hand
+  if (source.readableEnded || source.destroyed) return { head, stream: Readable.from(chunks, { objectMode: false }) };
+  if (head.length > 0) source.unshift(head);
+  return { head: head.subarray(0, n), stream: source };
 }
