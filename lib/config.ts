@@ -130,10 +130,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.BAZAAR_DATA_DIR);
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.BAZAAR_DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "bazaar.db")}`;
   const provider: DatabaseProvider = databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
-  const sqlitePath = provider === "sqlite" ? path.resolve(databaseUrl.slice("file:".length)) : null;
+  const sqlitePath =
+    provider === "sqlite" ? path.resolve(/*turbopackIgnore: true*/ databaseUrl.slice("file:".length)) : null;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -156,7 +157,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     worker: e.BAZAAR_WORKER,
     workerConcurrency: e.BAZAAR_WORKER_CONCURRENCY,
     jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
-    uploadDir: path.resolve(e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
+    uploadDir: path.resolve(/*turbopackIgnore: true*/ e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };
 }
 

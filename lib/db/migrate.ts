@@ -16,7 +16,12 @@ export interface Migration {
 }
 
 export function migrationsDir(provider: Config["databaseProvider"]): string {
-  return path.join(process.cwd(), "prisma", "migrations", provider === "postgresql" ? "postgres" : "sqlite");
+  return path.join(
+    /*turbopackIgnore: true*/ process.cwd(),
+    "prisma",
+    "migrations",
+    provider === "postgresql" ? "postgres" : "sqlite",
+  );
 }
 
 export function loadMigrations(dir: string): Migration[] {
