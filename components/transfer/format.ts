@@ -1,19 +1,9 @@
 /**
- * Pure formatting of transfer numbers (bytes, rate, ETA) for progress bars. Binary units, as
- * qemu-img and OpenNebula print sizes.
+ * Pure formatting of transfer numbers (bytes, rate, ETA) for progress bars.
  */
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+import { formatBytes } from "@/lib/format/bytes";
 
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n <= 0) return "0 B";
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? Math.round(v) : v.toFixed(1)} ${UNITS[i]}`;
-}
+export { formatBytes };
 
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { formatBytes } from "@/lib/format/bytes";
 import { driverFor } from "./drivers/registry";
 
 const MB = 1024 * 1024;
@@ -26,17 +27,6 @@ export async function measureCapacity(ds: { id: number; driver: string; basePath
       imageCount,
     };
   }
-}
-
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /** The message every "does not fit" error uses. */

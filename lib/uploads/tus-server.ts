@@ -12,7 +12,7 @@ import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capaci
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { failImage } from "@/lib/images/ingest-image";
-import { importUploadJob, removeUpload } from "@/lib/images/jobs";
+import { importUploadJob } from "@/lib/images/jobs";
 
 /**
  * The signed-in user of each request tus is handling. The route stamps the request with a
@@ -138,5 +138,3 @@ export function tusServer(): Server {
   store.__bazaarTus ??= createServer();
   return store.__bazaarTus;
 }
-
-export { removeUpload };
