@@ -6,50 +6,37 @@
  *
  *   npm run bench -- [size in MiB, default 2048]
  */
-import { mkdtempSync, rmSync, createWriteStream } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { once } from "node:events";
-import { parseConfig, setConfigForTests } from "@/lib/config";
-import { boot } from "@/lib/boot/boot";
 import { db } from "@/lib/db/client";
-import { loadCtxUser } from "@/lib/auth/load-user";
-import { localZone } from "@/lib/zones/local-zone";
 import { createDatastore } from "@/lib/datastores/create-datastore";
 import { createImage } from "@/lib/images/create-image";
-import { mib, peakRssMiB, run, serveFile, startWorker, timed } from "./lib";
+import {
+  benchEnv,
+  bootPortal,
+  mib,
+  peakRssMiB,
+  run,
+  serveFile,
+  startWorker,
+  stop,
+  timed,
+  untilReady,
+  writeRandomFile,
+} from "./lib";
 
 const sizeMiB = Number(process.argv[2] ?? 2048);
 const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? tmpdir(), "bazaar-bench-"));
-const env = {
-  ...process.env,
-  BAZAAR_DATA_DIR: path.join(dir, "data"),
-  DATABASE_URL: "",
-  BAZAAR_ADMIN_PASSWORD: "bench-password",
-  BAZAAR_URL_ALLOW: "127.0.0.0/8",
-  BAZAAR_WORKER_CONCURRENCY: "1",
-  NODE_ENV: "production" as const,
-};
+const env = benchEnv(path.join(dir, "data"));
 
 async function main() {
   console.log(`writing a ${sizeMiB} MiB source file of random bytes…`);
   const source = path.join(dir, "source.raw");
-  const out = createWriteStream(source);
-  for (let i = 0; i < sizeMiB; i++) if (!out.write(randomBytes(1024 * 1024))) await once(out, "drain");
-  out.end();
-  await once(out, "finish");
+  await writeRandomFile(source, sizeMiB);
   const server = await serveFile(source);
 
-  setConfigForTests(parseConfig(env));
-  await boot(() => {});
-  const admin = (await db().user.findFirstOrThrow({ where: { username: "admin" } })).id;
-  const ctx = {
-    user: (await loadCtxUser(db(), admin))!,
-    zone: await localZone(),
-    requestId: "bench",
-    via: "system" as const,
-  };
+  const ctx = await bootPortal(env);
   const ds = await createDatastore({
     ctx,
     input: {
@@ -74,16 +61,7 @@ async function main() {
   });
   rmSync(curlTarget);
 
-  const worker = startWorker(env);
-  let peak = 0;
-  const sampler = setInterval(() => {
-    try {
-      peak = Math.max(peak, peakRssMiB(worker.pid!));
-    } catch {
-      /* exited */
-    }
-  }, 200);
-  await new Promise((r) => setTimeout(r, 3000)); // let the worker boot before the clock starts
+  const worker = await startWorker(env);
   const portal = await timed(async () => {
     const img = await createImage({
       ctx,
@@ -98,15 +76,10 @@ async function main() {
         expectedSha256: "",
       },
     });
-    for (;;) {
-      const row = await db().image.findUniqueOrThrow({ where: { id: img.id } });
-      if (row.state === "READY") return row;
-      if (row.state === "ERROR") throw new Error(row.error);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return untilReady(() => db().image.findUniqueOrThrow({ where: { id: img.id } }), "IMAGE");
   });
-  clearInterval(sampler);
-  worker.kill("SIGTERM");
+  const peak = peakRssMiB(worker.pid!); // VmHWM: the high-water mark of the whole run
+  await stop(worker);
   await server.close();
 
   const rate = (s: number) => `${(sizeMiB / s).toFixed(0)} MiB/s`;

@@ -1,8 +1,54 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { createInterface } from "node:readline";
+import { parseConfig, setConfigForTests } from "@/lib/config";
+import { boot } from "@/lib/boot/boot";
+import { db } from "@/lib/db/client";
+import { loadCtxUser } from "@/lib/auth/load-user";
+import { localZone } from "@/lib/zones/local-zone";
+import type { Ctx } from "@/lib/auth/context";
+
+/** The environment of a benchmark's portal: its own data directory and SQLite database. */
+export function benchEnv(dataDir: string, extra: Record<string, string> = {}) {
+  return {
+    ...process.env,
+    BAZAAR_DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    BAZAAR_ADMIN_PASSWORD: "bench-password",
+    BAZAAR_URL_ALLOW: "127.0.0.0/8",
+    BAZAAR_WORKER_CONCURRENCY: "1",
+    NODE_ENV: "production" as const,
+    ...extra,
+  };
+}
+
+/** Boots the portal in this process (migrations, seeds) and returns a context for `user` (default: the admin). */
+export async function bootPortal(env: NodeJS.ProcessEnv): Promise<Ctx> {
+  setConfigForTests(parseConfig(env));
+  await boot(() => {});
+  return ctxFor((await db().user.findFirstOrThrow({ where: { username: "admin" } })).id);
+}
+
+/** A service context for a user, as a request of theirs would have it. */
+export async function ctxFor(userId: number): Promise<Ctx> {
+  return { user: (await loadCtxUser(db(), userId))!, zone: await localZone(), requestId: "bench", via: "system" };
+}
+
+/**
+ * Writes `sizeMiB` MiB of random-looking bytes fast: 64 random 1 MiB blocks, repeated. Nothing
+ * on the way compresses or deduplicates, and no disk-format probe recognises it (it is raw).
+ */
+export async function writeRandomFile(file: string, sizeMiB: number): Promise<void> {
+  const blocks = Array.from({ length: Math.min(64, Math.max(1, sizeMiB)) }, () => randomBytes(1024 * 1024));
+  const out = createWriteStream(file);
+  for (let i = 0; i < sizeMiB; i++) if (!out.write(blocks[i % blocks.length])) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+}
 
 /** A static file server on loopback, the source of the benchmark downloads. */
 export async function serveFile(file: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -24,6 +70,22 @@ export function peakRssMiB(pid: number): number {
   return kb / 1024;
 }
 
+const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/**
+ * CPU seconds (user + system) a live process has used: its own, and its waited-for children's
+ * (for this process: the commands it ran and waited for).
+ */
+export function cpuSeconds(pid: number | "self"): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+  const f = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return { own: (f[11] + f[12]) / clockTicks, children: (f[13] + f[14]) / clockTicks };
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = process.hrtime.bigint();
   const value = await fn();
@@ -38,11 +100,81 @@ export function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn("node", ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
+/** Runs a TypeScript file of this repository in its own node process (the flags of `npm run bench`). */
+export function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn("node", ["--conditions=react-server", "--import", "tsx", file, ...args], {
     env,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
   });
+}
+
+/** The first stdout line of a child that matches, or an error when it exits before printing one. */
+export function lineOf(child: ChildProcess, match: (line: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const onExit = (code: number | null) => reject(new Error(`the child process exited (${code}) before it was ready`));
+    child.once("exit", onExit);
+    lines.on("line", (line) => {
+      if (!match(line)) return;
+      child.off("exit", onExit);
+      resolve(line);
+    });
+  });
+}
+
+/** A job worker in its own process (`npm run worker`), resolved once it polls for jobs. */
+export async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const worker = spawnTs("scripts/worker.ts", [], env);
+  await lineOf(worker, (l) => l.startsWith("[worker]") && l.includes("running"));
+  return worker;
+}
+
+/** Asks a child process to stop and waits until it has. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/**
+ * Polls `load` until the row is READY (returned) or ERROR (thrown); with `objectType`, also
+ * fails when the newest job on the object failed or was cancelled (a job that dies on a bad
+ * payload leaves its object as it was).
+ */
+export async function untilReady<T extends { id: number; state: string; error: string }>(
+  load: () => Promise<T>,
+  objectType?: string,
+): Promise<T> {
+  for (;;) {
+    const row = await load();
+    if (row.state === "READY") return row;
+    if (row.state === "ERROR") throw new Error(row.error);
+    if (objectType) {
+      const job = await db().job.findFirst({ where: { objectType, objectId: row.id }, orderBy: { id: "desc" } });
+      if (job && (job.state === "FAILED" || job.state === "CANCELLED"))
+        throw new Error(`job ${job.id} (${job.kind}) ${job.state}: ${job.error}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Runs a service call again when SQLite refused its transaction because another process (the
+ * worker: heartbeats, progress, marketplace monitors) wrote in between: a deferred transaction
+ * that read first cannot be upgraded then (SQLITE_BUSY_SNAPSHOT), and the busy timeout does
+ * not apply to that case.
+ */
+export async function retryBusy<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (i >= attempts || !code.startsWith("SQLITE_BUSY")) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i));
+    }
+  }
 }
 
 export const mib = (bytes: number) => bytes / 1024 / 1024;

@@ -11,6 +11,7 @@ const server = spawn("npx", ["next", "start", "-p", port], {
   env: {
     ...process.env,
     NODE_ENV: "production",
+    PORT: port,
     BAZAAR_DATA_DIR: dataDir,
     DATABASE_URL: "",
     BAZAAR_ADMIN_PASSWORD: "e2e-admin-password",

@@ -71,6 +71,12 @@ const envSchema = z.object({
   BAZAAR_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   BAZAAR_UPLOAD_DIR: z.string().min(1).optional(),
   BAZAAR_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  BAZAAR_MARKET_MONITOR_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 3600)
+    .default(300),
   BAZAAR_LOG_REQUESTS: z
     .enum(["0", "1", "true", "false"])
     .default("0")
@@ -108,6 +114,8 @@ export interface Config {
   jobLeaseSeconds: number;
   /** where resumable browser uploads are kept until they complete */
   uploadDir: string;
+  /** how often each marketplace of the local zone is monitored */
+  marketMonitorSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +165,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     worker: e.BAZAAR_WORKER,
     workerConcurrency: e.BAZAAR_WORKER_CONCURRENCY,
     jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
+    marketMonitorSeconds: e.BAZAAR_MARKET_MONITOR_SECONDS,
     uploadDir: path.resolve(/*turbopackIgnore: true*/ e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };
 }

@@ -11,6 +11,8 @@ export type ErrorCode =
   | "WRONG_STATE"
   | "WRONG_ZONE"
   | "NO_SPACE"
+  /** a backend (marketplace, datastore) refused or failed: the portal's request was fine */
+  | "BACKEND_FAILED"
   | "TOO_MANY_REQUESTS";
 
 export interface InvalidParam {

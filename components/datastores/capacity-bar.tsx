@@ -2,7 +2,8 @@ import { Progress, Stack, Text, Tooltip } from "@mantine/core";
 import { formatBytes } from "@/components/transfer/format";
 import type { DatastoreDto } from "./api";
 
-type Capacity = DatastoreDto["capacity"];
+/** A datastore's capacity, or a marketplace's once monitored (no error field there). */
+type Capacity = Pick<DatastoreDto["capacity"], "totalBytes" | "freeBytes"> & { error?: string | null };
 
 /** green below 66 %, yellow below 85 %, red above (DESIGN.md §7 "capacity bars with thresholds") */
 export function capacityColor(percent: number): string {
@@ -12,7 +13,7 @@ export function capacityColor(percent: number): string {
 }
 
 /**
- * How full a datastore is: what is not free out of the total (the limit when one is set).
+ * How full a datastore or marketplace is: what is not free out of the total (the limit when one is set).
  * `usedBytes` alone counts only the images; other files on the same disk take space too.
  */
 export function capacityUsage(c: Capacity) {

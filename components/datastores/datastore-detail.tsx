@@ -7,9 +7,8 @@ import { ImagesTable, IMAGE_LIST_DEFAULTS } from "@/components/images/images-tab
 import { holdsRight } from "@/components/permissions/bits";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
-import { EnableToggleButton } from "@/components/ui/enable-toggle-button";
+import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
 import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
@@ -24,27 +23,8 @@ export function DatastoreDetail({ id }: { id: number }) {
   return <QueryView query={query}>{(datastore) => <DatastoreView datastore={datastore} />}</QueryView>;
 }
 
-function EnableToggle({ datastore, disabled }: { datastore: DatastoreDto; disabled: boolean }) {
-  const update = useUpdateDatastore();
-  return (
-    <EnableToggleButton
-      enabled={datastore.enabled}
-      loading={update.isPending}
-      disabled={disabled}
-      onToggle={(enabled) =>
-        update.mutate(
-          { id: datastore.id, patch: { enabled } },
-          {
-            onSuccess: () => notifySuccess(`Datastore ${datastore.name} ${enabled ? "enabled" : "disabled"}`),
-            onError: (err) => notifyError(err),
-          },
-        )
-      }
-    />
-  );
-}
-
 function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
+  const update = useUpdateDatastore();
   const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteDatastore();
@@ -62,7 +42,13 @@ function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
           </Group>
         }
       >
-        <EnableToggle datastore={datastore} disabled={!canManage} />
+        <EnableToggle
+          what="Datastore"
+          object={datastore}
+          enabled={datastore.enabled}
+          update={update}
+          disabled={!canManage}
+        />
         <DatastoreFormButton datastore={datastore} disabled={!canManage} />
         <DeleteAction
           variant="button"

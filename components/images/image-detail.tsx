@@ -3,14 +3,14 @@
 import { useRouter } from "next/navigation";
 import { Alert, Button, Group, Stack, Tabs, Text } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
+import { PublishAppButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
-import { EnableToggleButton } from "@/components/ui/enable-toggle-button";
+import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
 import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
@@ -29,29 +29,8 @@ export function ImageDetail({ id }: { id: number }) {
   return <QueryView query={query}>{(image) => <ImageView image={image} />}</QueryView>;
 }
 
-function EnableToggle({ image, disabled }: { image: ImageDto; disabled: boolean }) {
-  const update = useUpdateImage();
-  // only a resting image switches: READY ↔ DISABLED
-  if (image.state !== "READY" && image.state !== "DISABLED") return null;
-  return (
-    <EnableToggleButton
-      enabled={image.state === "READY"}
-      loading={update.isPending}
-      disabled={disabled}
-      onToggle={(enabled) =>
-        update.mutate(
-          { id: image.id, patch: { enabled } },
-          {
-            onSuccess: () => notifySuccess(`Image ${image.name} ${enabled ? "enabled" : "disabled"}`),
-            onError: (err) => notifyError(err),
-          },
-        )
-      }
-    />
-  );
-}
-
 function ImageView({ image }: { image: ImageDto }) {
+  const update = useUpdateImage();
   const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteImage();
@@ -81,8 +60,17 @@ function ImageView({ image }: { image: ImageDto }) {
             Download
           </Button>
         ) : null}
+        <PublishAppButton image={image} />
         <UploadActions image={image} canManage={canManage} withControls={false} size="sm" />
-        <EnableToggle image={image} disabled={!canManage} />
+        {image.state === "READY" || image.state === "DISABLED" ? (
+          <EnableToggle
+            what="Image"
+            object={image}
+            enabled={image.state === "READY"}
+            update={update}
+            disabled={!canManage}
+          />
+        ) : null}
         <EditImageButton image={image} disabled={!canManage} />
         <DeleteAction
           variant="button"

@@ -8,7 +8,8 @@ import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
 import type { ImageDto } from "./api";
 
-function Hash({ label, value }: { label: string; value: string }) {
+/** A checksum in monospace with a copy button. */
+export function Hash({ label, value }: { label: string; value: string }) {
   return (
     <Group gap={4} wrap="nowrap">
       <Code style={{ overflowWrap: "anywhere" }}>{value}</Code>
@@ -30,7 +31,8 @@ const ORIGINS: Record<ImageDto["origin"], string> = {
   URL: "Imported from a URL",
   APP: "Marketplace app",
 };
-const bytes = (n: number) => (n ? `${formatBytes(n)} (${n.toLocaleString()} bytes)` : "");
+/** "1.2 GiB (1,288,490,188 bytes)"; empty while unknown. */
+export const sizeText = (n: number) => (n ? `${formatBytes(n)} (${n.toLocaleString()} bytes)` : "");
 
 export function ImageInfoTab({ image }: { image: ImageDto }) {
   return (
@@ -39,8 +41,8 @@ export function ImageInfoTab({ image }: { image: ImageDto }) {
       items={[
         { label: "Type", value: image.type },
         { label: "Format", value: image.format },
-        { label: "Size", value: bytes(image.sizeBytes) },
-        { label: "Virtual size", value: bytes(image.virtualSizeBytes) },
+        { label: "Size", value: sizeText(image.sizeBytes) },
+        { label: "Virtual size", value: sizeText(image.virtualSizeBytes) },
         { label: "MD5", value: image.md5 && <Hash label="md5" value={image.md5} /> },
         { label: "SHA-256", value: image.sha256 && <Hash label="sha256" value={image.sha256} /> },
         ...(image.expectedMd5 ? [{ label: "Expected MD5", value: <Code>{image.expectedMd5}</Code> }] : []),
@@ -52,7 +54,17 @@ export function ImageInfoTab({ image }: { image: ImageDto }) {
               },
             ]
           : []),
-        { label: "Origin", value: ORIGINS[image.origin] },
+        {
+          label: "Origin",
+          value:
+            image.fromAppId !== null ? (
+              <Anchor component={Link} href={`/apps/${image.fromAppId}`}>
+                Imported from app #{image.fromAppId}
+              </Anchor>
+            ) : (
+              ORIGINS[image.origin]
+            ),
+        },
         { label: "Source URL", value: image.sourceUrl },
         {
           label: "Datastore",

@@ -27,8 +27,13 @@ const SHOW_QUERY: Record<string, Partial<JobFilters>> = {
   failed: { state: "FAILED" },
 };
 
-/** Where a job's object lives in the console (images today; more kinds as they come). */
-const OBJECT_PAGES: Record<string, string> = { IMAGE: "/images", DATASTORE: "/datastores" };
+/** Where a job's object lives in the console (more kinds as they come). */
+const OBJECT_PAGES: Record<string, string> = {
+  IMAGE: "/images",
+  DATASTORE: "/datastores",
+  MARKETPLACE: "/marketplaces",
+  MARKETPLACE_APP: "/apps",
+};
 
 function TitleCell({ job }: { job: JobDto }) {
   const page = job.objectId !== null ? OBJECT_PAGES[job.objectType] : undefined;

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { NavLink, Stack, Text } from "@mantine/core";
 import {
+  IconApps,
+  IconBuildingStore,
   IconBuildingWarehouse,
   IconClipboardList,
   IconDatabase,
@@ -23,7 +25,7 @@ interface NavItem {
   adminOnly?: boolean;
 }
 
-// Only pages that exist are linked; Marketplaces, Apps and Templates join as they are built.
+// Only pages that exist are linked; Templates join as they are built.
 const SECTIONS: { title?: string; items: NavItem[] }[] = [
   { items: [{ href: "/", label: "Dashboard", icon: IconGauge }] },
   {
@@ -31,6 +33,13 @@ const SECTIONS: { title?: string; items: NavItem[] }[] = [
     items: [
       { href: "/datastores", label: "Datastores", icon: IconDatabase },
       { href: "/images", label: "Images", icon: IconDisc },
+    ],
+  },
+  {
+    title: "Marketplaces",
+    items: [
+      { href: "/apps", label: "Apps", icon: IconApps },
+      { href: "/marketplaces", label: "Marketplaces", icon: IconBuildingStore },
     ],
   },
   {

@@ -1,6 +1,6 @@
 "use client";
 
-import { ActionIcon, Button, Tooltip } from "@mantine/core";
+import { ActionIcon, Button, Checkbox, Stack, Text, Tooltip } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
 import { confirmDelete } from "./confirm-delete";
 import { notifyError, notifySuccess } from "./notify";
@@ -13,7 +13,9 @@ interface DeleteActionProps {
   consequence: string;
   /** set when deleting is refused (built-in, local, yourself): the control is disabled and says why */
   disabledReason?: string;
-  onDelete: () => Promise<unknown>;
+  /** a checkbox in the confirmation that widens the delete (e.g. "Also delete its apps"); onDelete gets its value */
+  option?: string;
+  onDelete: (optionChecked: boolean) => Promise<unknown>;
   onDeleted?: () => void;
   /** an icon in a table row, or a labelled button in a detail toolbar */
   variant?: "icon" | "button";
@@ -25,16 +27,26 @@ export function DeleteAction({
   name,
   consequence,
   disabledReason,
+  option,
   onDelete,
   onDeleted,
   variant = "icon",
 }: DeleteActionProps) {
-  const ask = () =>
+  const ask = () => {
+    // one confirmation's choice: a new one starts unchecked
+    let optionChecked = false;
     confirmDelete({
       title: `Delete ${kind} ${name}?`,
-      message: consequence,
+      message: option ? (
+        <Stack gap="sm">
+          <Text size="sm">{consequence}</Text>
+          <Checkbox label={option} onChange={(e) => (optionChecked = e.currentTarget.checked)} />
+        </Stack>
+      ) : (
+        consequence
+      ),
       onConfirm: () =>
-        onDelete().then(
+        onDelete(optionChecked).then(
           () => {
             notifySuccess(`${kind.charAt(0).toUpperCase()}${kind.slice(1)} ${name} deleted`);
             onDeleted?.();
@@ -42,6 +54,7 @@ export function DeleteAction({
           (err) => notifyError(err),
         ),
     });
+  };
   const control =
     variant === "icon" ? (
       <ActionIcon

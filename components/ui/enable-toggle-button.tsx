@@ -2,6 +2,7 @@
 
 import { Button } from "@mantine/core";
 import { IconPlayerPause, IconPlayerPlay } from "@tabler/icons-react";
+import { notifyError, notifySuccess } from "./notify";
 
 interface EnableToggleButtonProps {
   /** the object's current state: the button offers the opposite */
@@ -23,5 +24,47 @@ export function EnableToggleButton({ enabled, onToggle, loading, disabled }: Ena
     >
       {enabled ? "Disable" : "Enable"}
     </Button>
+  );
+}
+
+/** The part of a `useUpdate…()` mutation that the toggle needs. */
+interface EnableMutation {
+  isPending: boolean;
+  mutate(
+    variables: { id: number; patch: { enabled: boolean } },
+    options: { onSuccess: () => void; onError: (err: Error) => void },
+  ): void;
+}
+
+/** Enable / Disable on a detail toolbar: one PATCH `{ enabled }`, a toast, errors shown. */
+export function EnableToggle({
+  what,
+  object,
+  enabled,
+  update,
+  disabled,
+}: {
+  /** "Image", "Datastore", … for the toast */
+  what: string;
+  object: { id: number; name: string };
+  enabled: boolean;
+  update: EnableMutation;
+  disabled?: boolean;
+}) {
+  return (
+    <EnableToggleButton
+      enabled={enabled}
+      loading={update.isPending}
+      disabled={disabled}
+      onToggle={(enable) =>
+        update.mutate(
+          { id: object.id, patch: { enabled: enable } },
+          {
+            onSuccess: () => notifySuccess(`${what} ${object.name} ${enable ? "enabled" : "disabled"}`),
+            onError: (err) => notifyError(err),
+          },
+        )
+      }
+    />
   );
 }

@@ -4,8 +4,9 @@ import type { ReactNode } from "react";
 import { Alert, Skeleton, Stack } from "@mantine/core";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { ApiError } from "@/components/api/client";
+import { Forbidden } from "./forbidden";
 
-/** Loading skeleton, error alert or the loaded object, for detail views. */
+/** Loading skeleton, error alert (403: the Forbidden message) or the loaded object, for detail views. */
 export function QueryView<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
   if (query.isPending) {
     return (
@@ -16,6 +17,8 @@ export function QueryView<T>({ query, children }: { query: UseQueryResult<T>; ch
     );
   }
   if (query.isError) {
+    if (query.error instanceof ApiError && query.error.status === 403)
+      return <Forbidden message={query.error.message} />;
     const notFound = query.error instanceof ApiError && query.error.status === 404;
     return (
       <Alert color="red" role="alert" title={notFound ? "Not found" : "Could not load"} maw={640}>

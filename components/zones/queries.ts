@@ -15,6 +15,12 @@ export function useZones(filters: ZoneFilters) {
   });
 }
 
+/** Every zone (up to the API's page limit) as Select options. */
+export function useZoneOptions() {
+  const query = useZones({ page: 1, perPage: 200, sort: "name", order: "asc" });
+  return query.data?.items.map((z) => ({ value: String(z.id), label: z.name })) ?? [];
+}
+
 export function useZone(id: number) {
   return useQuery({ queryKey: zoneKeys.detail(id), queryFn: ({ signal }) => zonesApi.getZone(id, signal) });
 }

@@ -22,6 +22,7 @@ export const STATUS_BY_CODE: Record<ErrorCode | "MALFORMED" | "INTERNAL", number
   WRONG_STATE: 409,
   WRONG_ZONE: 409,
   NO_SPACE: 507,
+  BACKEND_FAILED: 502,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
 };
@@ -36,6 +37,7 @@ const TITLES: Record<number, string> = {
   422: "Invalid input",
   429: "Too many requests",
   500: "Internal server error",
+  502: "Bad gateway",
   507: "Insufficient storage",
 };
 

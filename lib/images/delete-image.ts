@@ -23,6 +23,8 @@ export async function deleteImage({ ctx, input }: { ctx: Ctx; input: { id: numbe
     });
     if (active > 0) throw new AppError("WRONG_STATE", `Image ${row.name} has a job in progress; cancel it first`);
     await tx.image.delete({ where: { id: row.id } });
+    // apps published from it keep their bytes; they just no longer point at an image
+    await tx.marketplaceApp.updateMany({ where: { originImageId: row.id }, data: { originImageId: null } });
     await recordAudit(
       { ...ctx, tx },
       { action: "image.delete", objectType: "IMAGE", objectId: row.id, objectName: row.name },

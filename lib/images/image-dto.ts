@@ -11,11 +11,11 @@ export const imageInclude = {
 
 export type ImageRow = Prisma.ImageGetPayload<{ include: typeof imageInclude }>;
 
-/** The newest job of each image, in one query for a whole page. */
-export async function latestJobs(db: DbLike, imageIds: number[]) {
-  if (imageIds.length === 0) return new Map<number, ReturnType<typeof toJobSummary>>();
+/** The newest job of each object (images by default), in one query for a whole page. */
+export async function latestJobs(db: DbLike, ids: number[], objectType = "IMAGE") {
+  if (ids.length === 0) return new Map<number, ReturnType<typeof toJobSummary>>();
   const jobs = await db.job.findMany({
-    where: { objectType: "IMAGE", objectId: { in: imageIds } },
+    where: { objectType, objectId: { in: ids } },
     orderBy: { id: "desc" },
   });
   const map = new Map<number, ReturnType<typeof toJobSummary>>();
@@ -41,6 +41,7 @@ export function toImageDto(img: ImageRow, job: ReturnType<typeof toJobSummary> |
     expectedMd5: img.expectedMd5,
     expectedSha256: img.expectedSha256,
     uploadId: img.uploadId,
+    fromAppId: img.fromAppId,
     datastore: img.datastore,
     zone: img.zone,
     job,

@@ -24,6 +24,12 @@ export async function ingestImage(
   job: Pick<JobContext<unknown>, "signal" | "progress" | "fence">,
   imageId: number,
   open: () => Promise<{ stream: Readable; length: number | null }>,
+  opts: {
+    /** the exact number of bytes the source must deliver (an app's recorded size) */
+    expectedBytes?: number;
+    /** false for sources that hold image bytes as they are (apps): never decompress them */
+    decompress?: boolean;
+  } = {},
 ): Promise<void> {
   const img = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!img) throw new PermanentJobError(`image ${imageId} no longer exists`);
@@ -54,6 +60,7 @@ export async function ingestImage(
         source: source.stream,
         sink: first.stream,
         signal: job.signal,
+        decompress: opts.decompress,
         limit: capacity.freeBytes,
         limitMessage: noSpaceMessage(ds.name, capacity.freeBytes + 1, capacity.freeBytes),
         onSourceBytes: (bytes) => job.progress({ bytesDone: bytes }),
@@ -63,6 +70,8 @@ export async function ingestImage(
       throw err;
     }
     job.progress({ bytesDone: result.sourceBytes, bytesTotal: result.sourceBytes, phase: "verifying" });
+    if (opts.expectedBytes !== undefined && result.sourceBytes !== opts.expectedBytes)
+      throw new PermanentJobError(`size mismatch: expected ${opts.expectedBytes} bytes, got ${result.sourceBytes}`);
     checkExpected("md5", img.expectedMd5, result.source.md5, result.md5);
     checkExpected("sha256", img.expectedSha256, result.source.sha256, result.sha256);
 

@@ -4,11 +4,14 @@ import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { jobDefinition } from "./registry";
+import { runSchedules } from "./schedules";
 
 const leaseMs = () => getConfig().jobLeaseSeconds * 1000;
 /** heartbeats come several times per lease, so one slow write does not lose the job */
 const heartbeatMs = () => Math.max(250, Math.min(3000, leaseMs() / 4));
 const PROGRESS_MS = 1_000;
+/** how often a worker looks for periodic work that is due (marketplace monitors) */
+const SCHEDULE_MS = 5_000;
 
 export interface WorkerOptions {
   zoneId: number;
@@ -32,9 +35,14 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | null = null;
+  let scheduledAt = 0;
 
   const poll = async () => {
     try {
+      if (Date.now() - scheduledAt >= SCHEDULE_MS) {
+        scheduledAt = Date.now();
+        await runSchedules(opts.zoneId);
+      }
       while (!stopped && running.size < concurrency) {
         const job = await claimNext(opts.zoneId, id, [...running.keys()]);
         if (!job) break;
@@ -259,7 +267,10 @@ async function finish(
   def?: JobDefinition,
   payload?: unknown,
 ) {
-  if (state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined) {
+  // Clean up only while this worker still holds the job: another attempt that claimed it
+  // after our lease lapsed owns the object now.
+  const holds = (await db().job.count({ where: { id: jobId, leaseOwner: workerId, state: "RUNNING" } })) === 1;
+  if (holds && state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined) {
     await def.onGiveUp(payload, error).catch((e) => console.error(`[worker] cleanup of job ${jobId} failed:`, e));
   }
   await db().job.updateMany({

@@ -2,6 +2,16 @@ import type { DbLike } from "@/lib/auth/context";
 
 /** What a user or group still owns; deleting them is refused until it is handed over. */
 export async function countOwned(db: DbLike, by: { ownerId: number } | { groupId: number }): Promise<string[]> {
-  const [datastores, images] = await Promise.all([db.datastore.count({ where: by }), db.image.count({ where: by })]);
-  return [datastores ? `${datastores} datastore(s)` : "", images ? `${images} image(s)` : ""].filter(Boolean);
+  const [datastores, images, marketplaces, apps] = await Promise.all([
+    db.datastore.count({ where: by }),
+    db.image.count({ where: by }),
+    db.marketplace.count({ where: by }),
+    db.marketplaceApp.count({ where: by }),
+  ]);
+  return [
+    datastores ? `${datastores} datastore(s)` : "",
+    images ? `${images} image(s)` : "",
+    marketplaces ? `${marketplaces} marketplace(s)` : "",
+    apps ? `${apps} app(s)` : "",
+  ].filter(Boolean);
 }

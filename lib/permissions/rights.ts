@@ -76,6 +76,16 @@ export function initialRights(subject: Subject, umask: string): Rights {
   return { ownerRights: (bits >> 6) & 7, groupRights: (bits >> 3) & 7, otherRights: bits & 7 };
 }
 
+/**
+ * Marketplaces and apps are the exchange point between groups and VDCs, so like OpenNebula
+ * (whose default ACL grants USE on every marketplace and app) they start readable by the
+ * group and everyone else; owners narrow that with chmod.
+ */
+export function sharedRights(subject: Subject, umask: string): Rights {
+  const r = initialRights(subject, umask);
+  return { ownerRights: r.ownerRights, groupRights: r.groupRights | USE, otherRights: r.otherRights | USE };
+}
+
 /** True when a chmod from `before` to `after` flips any ADMIN bit. */
 export function changesAdminBits(before: Rights, after: Rights): boolean {
   return (

@@ -27,4 +27,19 @@ export const SHARED_MODELS: Partial<Record<ResourceType, SharedModel>> = {
     find: (db, id) => db.image.findUnique({ where: { id } }),
     update: (db, id, data) => db.image.update({ where: { id }, data }),
   },
+  MARKETPLACE: {
+    label: "Marketplace",
+    local: false,
+    find: (db, id) => db.marketplace.findUnique({ where: { id } }),
+    update: (db, id, data) => db.marketplace.update({ where: { id }, data }),
+  },
+  MARKETPLACE_APP: {
+    label: "App",
+    local: false,
+    find: async (db, id) => {
+      const app = await db.marketplaceApp.findUnique({ where: { id } });
+      return app && { ...app, lockLevel: app.lockLevel as SharedObject["lockLevel"] };
+    },
+    update: (db, id, data) => db.marketplaceApp.update({ where: { id }, data }),
+  },
 };

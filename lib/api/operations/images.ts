@@ -39,6 +39,8 @@ export const imageDto = z
     expectedMd5: z.string(),
     expectedSha256: z.string(),
     uploadId: z.string(),
+    /** the marketplace app an APP image was imported from */
+    fromAppId: z.number().int().nullable(),
     datastore: ref,
     zone: ref,
     /** the newest job that moved this image's bytes */

@@ -11,3 +11,5 @@ export * as datastores from "./datastores";
 export * as images from "./images";
 export * as jobs from "./jobs";
 export * as uploads from "./uploads";
+export * as marketplaces from "./marketplaces";
+export * as apps from "./apps";

@@ -1,0 +1,5 @@
+import { apps as ops } from "@/lib/api/operations";
+import { withApi } from "@/lib/api/with-api";
+import { lockApp } from "@/lib/apps/update-app";
+
+export const POST = withApi(ops.unlockApp, ({ ctx, params }) => lockApp({ ctx, input: { ...params, level: null } }));

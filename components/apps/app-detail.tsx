@@ -1,0 +1,131 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Alert, Badge, Button, Group, Stack, Tabs, Text } from "@mantine/core";
+import { IconDownload, IconLock } from "@tabler/icons-react";
+import { useSession } from "@/components/auth/session-context";
+import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
+import { holdsRight } from "@/components/permissions/bits";
+import { PermissionsPanel } from "@/components/permissions/permissions-panel";
+import { DeleteAction } from "@/components/ui/delete-action";
+import { EnableToggle } from "@/components/ui/enable-toggle-button";
+import { formatDateTime } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { QueryView } from "@/components/ui/query-view";
+import { StateBadge } from "@/components/ui/state-badge";
+import { useListLocalState } from "@/components/ui/use-list-local-state";
+import { appDownloadHref, type AppDto } from "./api";
+import { AppActivity } from "./app-activity";
+import { AppInfoTab } from "./app-info-tab";
+import { APP_TYPE_LABELS, canDownload, canImport, lockRefusal } from "./app-state";
+import { AppTemplateTab } from "./app-template-tab";
+import { EditAppButton } from "./edit-app-modal";
+import { ImportAppButton } from "./import-app-modal";
+import { LockActions } from "./lock-actions";
+import { useApp, useDeleteApp, useInvalidateApps, useUpdateApp } from "./queries";
+
+export function AppDetail({ id }: { id: number }) {
+  const query = useApp(id);
+  return <QueryView query={query}>{(app) => <AppView app={app} />}</QueryView>;
+}
+
+function AppView({ app }: { app: AppDto }) {
+  const update = useUpdateApp();
+  const router = useRouter();
+  const { user: me, zone } = useSession();
+  const remove = useDeleteApp();
+  const invalidate = useInvalidateApps();
+  const jobs = useListLocalState(JOB_LIST_DEFAULTS);
+  const canManage = holdsRight(me, app, "manage");
+  const manageRefused = canManage ? lockRefusal(app, "MANAGE") : "You need MANAGE permission on this app";
+  const deleteRefused =
+    manageRefused ?? (app.zone.id !== zone.id ? `Only zone ${app.zone.name} can delete its apps` : undefined);
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            {app.name}
+            <StateBadge state={app.state} />
+            {app.lockLevel ? (
+              <Badge color="gray" variant="outline" leftSection={<IconLock size={12} aria-hidden />}>
+                Locked ({app.lockLevel})
+              </Badge>
+            ) : null}
+          </Group>
+        }
+      >
+        {canImport(app) ? <ImportAppButton app={app} /> : null}
+        {canDownload(app) ? (
+          <Button
+            component="a"
+            href={appDownloadHref(app.id)}
+            download
+            variant="default"
+            leftSection={<IconDownload size={16} aria-hidden />}
+          >
+            Download
+          </Button>
+        ) : null}
+        {app.state === "READY" || app.state === "DISABLED" ? (
+          <EnableToggle
+            what="App"
+            object={app}
+            enabled={app.state === "READY"}
+            update={update}
+            disabled={!!manageRefused}
+          />
+        ) : null}
+        <LockActions app={app} disabled={!canManage} />
+        <EditAppButton app={app} disabled={!!manageRefused} />
+        <DeleteAction
+          variant="button"
+          kind="app"
+          name={app.name}
+          consequence={`The app ${app.name} and its bytes in marketplace ${app.marketplace.name} will be deleted. Images imported from it stay. This cannot be undone.`}
+          disabledReason={deleteRefused}
+          onDelete={() => remove.mutateAsync(app.id)}
+          onDeleted={() => router.push("/apps")}
+        />
+      </PageHeader>
+      <Text size="sm" c="dimmed" mb="md">
+        ID {app.id} · {APP_TYPE_LABELS[app.type]} · marketplace {app.marketplace.name} · zone {app.zone.name} · created{" "}
+        {formatDateTime(app.createdAt)}
+      </Text>
+      <Stack gap="md" mb="md" maw={760}>
+        {app.state === "ERROR" ? (
+          <Alert color="red" role="alert" title="The app failed">
+            {app.error || "No reason was recorded."}
+          </Alert>
+        ) : null}
+        {app.state === "READY" && !app.marketplace.enabled ? (
+          <Alert color="gray" title="Marketplace disabled">
+            Marketplace {app.marketplace.name} is disabled: its apps cannot be imported until it is enabled again.
+          </Alert>
+        ) : null}
+        <AppActivity app={app} withControls />
+      </Stack>
+      <Tabs defaultValue="info" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="info">Info</Tabs.Tab>
+          <Tabs.Tab value="template">Template</Tabs.Tab>
+          <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+          <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="info" pt="md">
+          <AppInfoTab app={app} />
+        </Tabs.Panel>
+        <Tabs.Panel value="template" pt="md">
+          <AppTemplateTab app={app} />
+        </Tabs.Panel>
+        <Tabs.Panel value="permissions" pt="md">
+          <PermissionsPanel resourcePath={`/apps/${app.id}`} ownership={app} onChanged={invalidate} />
+        </Tabs.Panel>
+        <Tabs.Panel value="jobs" pt="md">
+          <JobsTable list={jobs} object={{ type: "MARKETPLACE_APP", id: app.id }} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+
+import Link from "next/link";
+import { Anchor } from "@mantine/core";
+import { Hash, sizeText } from "@/components/images/image-info-tab";
+import { formatDateTime } from "@/components/ui/format";
+import { InfoList } from "@/components/ui/info-list";
+import { StateBadge } from "@/components/ui/state-badge";
+import type { AppDto } from "./api";
+import { APP_TYPE_LABELS, LOCK_LEVEL_TEXT } from "./app-state";
+import { AppTags } from "./apps-table";
+
+export function AppInfoTab({ app }: { app: AppDto }) {
+  return (
+    <InfoList
+      label="App information"
+      items={[
+        { label: "Type", value: APP_TYPE_LABELS[app.type] },
+        { label: "State", value: <StateBadge state={app.state} /> },
+        {
+          label: "Lock",
+          value: app.lockLevel ? `${app.lockLevel} (${LOCK_LEVEL_TEXT[app.lockLevel]})` : "Not locked",
+        },
+        {
+          label: "Marketplace",
+          value: (
+            <Anchor component={Link} href={`/marketplaces/${app.marketplace.id}`}>
+              {app.marketplace.name}
+            </Anchor>
+          ),
+        },
+        { label: "Zone", value: app.zone.name },
+        { label: "Version", value: app.version },
+        { label: "Publisher", value: app.publisher },
+        { label: "Tags", value: app.tags.length ? <AppTags tags={app.tags} /> : "" },
+        { label: "Hypervisor", value: app.hypervisor },
+        { label: "Architecture", value: app.architecture },
+        { label: "Format", value: app.format },
+        { label: "Size", value: sizeText(app.sizeBytes) },
+        { label: "Virtual size", value: sizeText(app.virtualSizeBytes) },
+        { label: "MD5", value: app.md5 && <Hash label="md5" value={app.md5} /> },
+        { label: "SHA-256", value: app.sha256 && <Hash label="sha256" value={app.sha256} /> },
+        { label: "Source", value: app.source },
+        {
+          label: "Origin image",
+          value:
+            app.originImageId !== null ? (
+              <Anchor component={Link} href={`/images/${app.originImageId}`}>
+                Image #{app.originImageId}
+              </Anchor>
+            ) : (
+              ""
+            ),
+        },
+        { label: "Description", value: app.description },
+        { label: "Owner", value: app.owner.name },
+        { label: "Group", value: app.group.name },
+        { label: "Created", value: formatDateTime(app.createdAt) },
+        { label: "Updated", value: formatDateTime(app.updatedAt) },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,43 @@
+import { isJobActive } from "@/components/images/image-state";
+import type { AppDto, LockLevel } from "./api";
+
+/** Mirrors lib/api/operations/apps.ts (not imported: that module pulls zod into the bundle). */
+export const APP_TYPES = ["IMAGE", "VMTEMPLATE", "SERVICE_TEMPLATE"] as const satisfies readonly AppDto["type"][];
+export const APP_STATES = [
+  "INIT",
+  "LOCKED",
+  "READY",
+  "ERROR",
+  "DISABLED",
+] as const satisfies readonly AppDto["state"][];
+export const LOCK_LEVELS = ["USE", "MANAGE", "ADMIN"] as const satisfies readonly LockLevel[];
+
+export const APP_TYPE_LABELS: Record<AppDto["type"], string> = {
+  IMAGE: "Image",
+  VMTEMPLATE: "VM template",
+  SERVICE_TEMPLATE: "Service template",
+};
+
+/** What each lock level blocks (the API's lockApp). */
+export const LOCK_LEVEL_TEXT: Record<LockLevel, string> = {
+  USE: "blocks every action",
+  MANAGE: "blocks manage and admin actions",
+  ADMIN: "blocks admin actions",
+};
+
+/** A job is moving the app's bytes: worth polling. */
+export const isAppBusy = (app: AppDto) => app.state === "LOCKED" || isJobActive(app.job);
+
+/**
+ * Why the user lock refuses an action that needs `right`, if it does: a lock at level L blocks
+ * every action needing L or more (lib/permissions/rights.ts blockedByLock).
+ */
+export function lockRefusal(app: AppDto, right: LockLevel): string | undefined {
+  if (!app.lockLevel || LOCK_LEVELS.indexOf(right) < LOCK_LEVELS.indexOf(app.lockLevel)) return undefined;
+  return `The app is locked (${app.lockLevel}); unlock it first`;
+}
+
+export const canDownload = (app: AppDto) => app.state === "READY" && !lockRefusal(app, "USE");
+
+/** Only a READY app of an enabled marketplace can be imported. */
+export const canImport = (app: AppDto) => canDownload(app) && app.marketplace.enabled;

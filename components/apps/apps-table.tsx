@@ -1,0 +1,119 @@
+"use client";
+
+import Link from "next/link";
+import { Anchor, Badge, Group, Stack, Text, Tooltip } from "@mantine/core";
+import { IconLock } from "@tabler/icons-react";
+import type { DataTableColumn } from "mantine-datatable";
+import type { Page } from "@/components/api/types";
+import { formatBytes } from "@/components/transfer/format";
+import { ResourceTable } from "@/components/ui/resource-table";
+import { StateBadge } from "@/components/ui/state-badge";
+import type { ListUrlState } from "@/components/ui/use-list-url-state";
+import type { AppDto } from "./api";
+import { AppActivity } from "./app-activity";
+import type { AppFilterName } from "./app-filters";
+import { APP_TYPE_LABELS } from "./app-state";
+
+const dash = (
+  <Text span c="dimmed">
+    —
+  </Text>
+);
+
+/** The app's name, linked, with a lock icon when a user locked it. */
+export function AppName({ app }: { app: AppDto }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Anchor component={Link} href={`/apps/${app.id}`}>
+        {app.name}
+      </Anchor>
+      {app.lockLevel ? (
+        <Tooltip label={`Locked (${app.lockLevel})`}>
+          <IconLock size={14} role="img" aria-label={`Locked (${app.lockLevel})`} />
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
+}
+
+export function AppTags({ tags }: { tags: string[] }) {
+  return (
+    <Group gap={4}>
+      {tags.map((t) => (
+        <Badge key={t} size="sm" variant="outline" color="gray" tt="none">
+          {t}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
+  return [
+    { accessor: "id", title: "ID", sortable: true, width: 70 },
+    { accessor: "name", title: "Name", sortable: true, render: (a) => <AppName app={a} /> },
+    { accessor: "type", title: "Type", sortable: true, render: (a) => APP_TYPE_LABELS[a.type] },
+    ...(withMarketplace
+      ? [
+          {
+            accessor: "marketplace",
+            title: "Marketplace",
+            render: (a) => (
+              <Anchor component={Link} href={`/marketplaces/${a.marketplace.id}`}>
+                {a.marketplace.name}
+              </Anchor>
+            ),
+          } satisfies DataTableColumn<AppDto>,
+        ]
+      : []),
+    { accessor: "zone", title: "Zone", render: (a) => a.zone.name },
+    {
+      accessor: "state",
+      title: "State",
+      sortable: true,
+      width: 220,
+      render: (a) => (
+        <Stack gap={4}>
+          <StateBadge state={a.state} />
+          <AppActivity app={a} compact />
+        </Stack>
+      ),
+    },
+    { accessor: "version", title: "Version", sortable: true, render: (a) => a.version || dash },
+    {
+      accessor: "sizeBytes",
+      title: "Size",
+      sortable: true,
+      textAlign: "right",
+      noWrap: true,
+      render: (a) => (a.sizeBytes ? formatBytes(a.sizeBytes) : dash),
+    },
+    { accessor: "format", title: "Format", render: (a) => a.format || dash },
+    { accessor: "hypervisor", title: "Hypervisor", render: (a) => a.hypervisor || dash },
+    { accessor: "architecture", title: "Architecture", render: (a) => a.architecture || dash },
+    { accessor: "tags", title: "Tags", render: (a) => <AppTags tags={a.tags} /> },
+    { accessor: "owner", title: "Owner", render: (a) => a.owner.name },
+  ];
+}
+
+interface AppsTableProps {
+  list: ListUrlState<AppFilterName>;
+  data: Page<AppDto> | undefined;
+  isFetching: boolean;
+  error: unknown;
+  withMarketplace: boolean;
+}
+
+export function AppsTable({ list, data, isFetching, error, withMarketplace }: AppsTableProps) {
+  return (
+    <ResourceTable
+      label="Apps"
+      list={list}
+      data={data}
+      isFetching={isFetching}
+      error={error}
+      columns={columnsFor(withMarketplace)}
+      noRecordsText="No apps match"
+    />
+  );
+}

@@ -1,0 +1,146 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { Button, Group, Tabs, Text, Tooltip } from "@mantine/core";
+import { IconRefresh } from "@tabler/icons-react";
+import { AppsCatalog } from "@/components/apps/apps-catalog";
+import { APP_LIST_DEFAULTS } from "@/components/apps/app-filters";
+import { useSession } from "@/components/auth/session-context";
+import { holdsRight } from "@/components/permissions/bits";
+import { PermissionsPanel } from "@/components/permissions/permissions-panel";
+import { formatBytes } from "@/components/transfer/format";
+import { DeleteAction } from "@/components/ui/delete-action";
+import { EnableToggle } from "@/components/ui/enable-toggle-button";
+import { formatDateTime } from "@/components/ui/format";
+import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { PageHeader } from "@/components/ui/page-header";
+import { QueryView } from "@/components/ui/query-view";
+import { StateBadge } from "@/components/ui/state-badge";
+import { useListLocalState } from "@/components/ui/use-list-local-state";
+import type { MarketplaceDto } from "./api";
+import { EditMarketplaceButton } from "./edit-marketplace-modal";
+import { MarketplaceInfoTab } from "./marketplace-info-tab";
+import {
+  useDeleteMarketplace,
+  useInvalidateMarketplaces,
+  useMarketplace,
+  useMonitorMarketplace,
+  useUpdateMarketplace,
+} from "./queries";
+
+export function MarketplaceDetail({ id }: { id: number }) {
+  const query = useMarketplace(id);
+  return <QueryView query={query}>{(market) => <MarketplaceView market={market} />}</QueryView>;
+}
+
+/** Measures the backend now; the result (capacity or error) is stored and shown in the Info tab. */
+function MonitorButton({ market, noManage }: { market: MarketplaceDto; noManage?: string }) {
+  const monitor = useMonitorMarketplace();
+  const refused =
+    noManage ??
+    (!market.local
+      ? `Only zone ${market.zone.name} monitors this marketplace`
+      : !market.capabilities.monitor
+        ? "This driver cannot be monitored"
+        : undefined);
+  const button = (
+    <Button
+      variant="default"
+      leftSection={<IconRefresh size={16} aria-hidden />}
+      loading={monitor.isPending}
+      disabled={!!refused}
+      onClick={() =>
+        monitor.mutate(market.id, {
+          onSuccess: (m) =>
+            m.monitorError
+              ? notifyError(new Error(`Monitoring ${m.name} failed: ${m.monitorError}`))
+              : notifySuccess(
+                  m.capacity
+                    ? `Marketplace ${m.name} monitored: ${formatBytes(m.capacity.freeBytes)} free of ${formatBytes(m.capacity.totalBytes)}`
+                    : `Marketplace ${m.name} monitored`,
+                ),
+          onError: (err) => notifyError(err),
+        })
+      }
+    >
+      Monitor now
+    </Button>
+  );
+  return refused ? (
+    <Tooltip label={refused}>
+      <span>{button}</span>
+    </Tooltip>
+  ) : (
+    button
+  );
+}
+
+function MarketplaceView({ market }: { market: MarketplaceDto }) {
+  const update = useUpdateMarketplace();
+  const router = useRouter();
+  const me = useSession().user;
+  const remove = useDeleteMarketplace();
+  const invalidate = useInvalidateMarketplaces();
+  const apps = useListLocalState(APP_LIST_DEFAULTS);
+  const canManage = holdsRight(me, market, "manage");
+  const noManage = canManage ? undefined : "You need MANAGE permission on this marketplace";
+  const appsText = market.appCount === 1 ? "1 app" : `${market.appCount} apps`;
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <Group gap="sm">
+            {market.name}
+            <StateBadge state={market.state} />
+          </Group>
+        }
+      >
+        <MonitorButton market={market} noManage={noManage} />
+        <EnableToggle
+          what="Marketplace"
+          object={market}
+          enabled={market.enabled}
+          update={update}
+          disabled={!canManage}
+        />
+        <EditMarketplaceButton market={market} disabled={!canManage} />
+        <DeleteAction
+          variant="button"
+          kind="marketplace"
+          name={market.name}
+          consequence={
+            market.appCount > 0
+              ? `The marketplace ${market.name} holds ${appsText}; it can only be deleted together with them. Images imported from its apps stay.`
+              : `The marketplace ${market.name} will be deleted. It holds no apps.`
+          }
+          option={market.appCount > 0 ? `Also delete its ${appsText} and their bytes` : undefined}
+          disabledReason={
+            noManage ?? (market.local ? undefined : `Only zone ${market.zone.name} can delete this marketplace`)
+          }
+          onDelete={(deleteApps) => remove.mutateAsync({ id: market.id, deleteApps })}
+          onDeleted={() => router.push("/marketplaces")}
+        />
+      </PageHeader>
+      <Text size="sm" c="dimmed" mb="md">
+        ID {market.id} · {market.driverLabel} · zone {market.zone.name} · created {formatDateTime(market.createdAt)}
+      </Text>
+      <Tabs defaultValue="info" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="info">Info</Tabs.Tab>
+          <Tabs.Tab value="apps">Apps ({market.appCount})</Tabs.Tab>
+          <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="info" pt="md">
+          <MarketplaceInfoTab market={market} />
+        </Tabs.Panel>
+        <Tabs.Panel value="apps" pt="md">
+          <AppsCatalog list={apps} marketplaceId={market.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="permissions" pt="md">
+          <PermissionsPanel resourcePath={`/marketplaces/${market.id}`} ownership={market} onChanged={invalidate} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { defineOperation } from "@/lib/api/operation";
+import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
+import { ownershipDto } from "@/lib/permissions/shared-dto";
+import { MARKET_DRIVERS, httpMarketConfig, s3MarketConfig, s3MarketSecrets } from "@/lib/markets/drivers/config";
+import { permissionOperations } from "./shared";
+
+const capabilities = z.object({
+  create: z.boolean(),
+  delete: z.boolean(),
+  monitor: z.boolean(),
+  read: z.boolean(),
+  range: z.boolean(),
+});
+
+export const marketplaceDto = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    driver: z.enum(MARKET_DRIVERS),
+    driverLabel: z.string(),
+    zone: ref,
+    /** true when this portal's zone is the marketplace's own (it may publish and monitor) */
+    local: z.boolean(),
+    description: z.string(),
+    enabled: z.boolean(),
+    state: z.enum(["ENABLED", "DISABLED"]),
+    /**
+     * The driver's non-secret attributes. Users without MANAGE see the S3 access key id
+     * masked; secret attributes never appear here.
+     */
+    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /** names of the secret attributes that are set (their values are never returned) */
+    secretsSet: z.array(z.string()),
+    /** where the apps' bytes are served (http: BASE_URL, resolved; s3: s3://bucket) */
+    location: z.string(),
+    capabilities,
+    appCount: z.number().int(),
+    capacity: z.object({ totalBytes: z.number(), freeBytes: z.number(), usedBytes: z.number() }).nullable(),
+    monitoredAt: timestamp.nullable(),
+    monitorError: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .extend(ownershipDto.shape);
+export type MarketplaceDto = z.infer<typeof marketplaceDto>;
+
+const description = z.string().trim().max(4096, "must be at most 4096 characters");
+
+/** The driver part of a create body: its attributes, and for s3 its secret. */
+export const marketplaceDriverBody = z.discriminatedUnion("driver", [
+  z.object({ driver: z.literal("http"), config: httpMarketConfig }),
+  z.object({ driver: z.literal("s3"), config: s3MarketConfig, secrets: s3MarketSecrets }),
+]);
+
+const createBody = z.intersection(
+  z.object({
+    name: objectName,
+    description: description.default(""),
+    enabled: z.boolean().default(true),
+  }),
+  marketplaceDriverBody,
+);
+export type CreateMarketplaceBody = z.infer<typeof createBody>;
+
+export const listMarketplaces = defineOperation({
+  id: "listMarketplaces",
+  method: "GET",
+  path: "/api/v1/marketplaces",
+  summary: "Marketplaces of every zone you may use",
+  tag: "Marketplaces",
+  auth: "user",
+  query: listQuery(["id", "name", "driver", "createdAt"] as const).extend({
+    driver: z.enum(MARKET_DRIVERS).optional(),
+    enabled: queryBool.optional(),
+    zoneId: z.coerce.number().int().positive().optional(),
+  }),
+  response: pageOf(marketplaceDto),
+});
+
+export const createMarketplace = defineOperation({
+  id: "createMarketplace",
+  method: "POST",
+  path: "/api/v1/marketplaces",
+  summary: "Create a marketplace in the local zone (create right); its backend is checked first",
+  tag: "Marketplaces",
+  auth: "user",
+  body: createBody,
+  response: marketplaceDto,
+  status: 201,
+});
+
+export const checkMarketplace = defineOperation({
+  id: "checkMarketplace",
+  method: "POST",
+  path: "/api/v1/marketplaces/check",
+  summary: "Check a driver configuration (reachability, credentials) without saving it",
+  tag: "Marketplaces",
+  auth: "user",
+  body: marketplaceDriverBody,
+  response: z.object({ ok: z.literal(true), capacity: z.object({ totalBytes: z.number(), freeBytes: z.number() }) }),
+});
+
+export const getMarketplace = defineOperation({
+  id: "getMarketplace",
+  method: "GET",
+  path: "/api/v1/marketplaces/{id}",
+  summary: "A marketplace with its capacity and last monitor result",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  response: marketplaceDto,
+});
+
+export const updateMarketplace = defineOperation({
+  id: "updateMarketplace",
+  method: "PATCH",
+  path: "/api/v1/marketplaces/{id}",
+  summary: "Rename, describe, enable/disable, or change driver attributes (merged, re-checked) and secrets (MANAGE)",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  body: z
+    .object({
+      name: objectName,
+      description,
+      enabled: z.boolean(),
+      /** attributes to change; the others keep their values */
+      config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      /** secrets to replace; omitted ones are kept */
+      secrets: z.record(z.string(), z.string()),
+    })
+    .partial()
+    .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+  response: marketplaceDto,
+});
+
+export const deleteMarketplace = defineOperation({
+  id: "deleteMarketplace",
+  method: "DELETE",
+  path: "/api/v1/marketplaces/{id}",
+  summary: "Delete a marketplace: refused while it has apps unless deleteApps=true, which removes them and their bytes",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  query: z.object({ deleteApps: queryBool.default(false) }),
+  status: 204,
+});
+
+export const monitorMarketplace = defineOperation({
+  id: "monitorMarketplace",
+  method: "POST",
+  path: "/api/v1/marketplaces/{id}/monitor",
+  summary: "Monitor a marketplace of the local zone now (capacity); the result is stored and returned",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  response: marketplaceDto,
+});
+
+export const { chmod: chmodMarketplace, chown: chownMarketplace } = permissionOperations(
+  "marketplaces",
+  "Marketplaces",
+  "Marketplace",
+);

@@ -1,0 +1,50 @@
+import { Readable } from "node:stream";
+import { db } from "@/lib/db/client";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError } from "@/lib/errors";
+import { parseRange } from "@/lib/images/download-image";
+import { driverOf } from "@/lib/markets/market-spec";
+import { findApp } from "./find-app";
+
+/**
+ * Streams a READY app's bytes from its marketplace, with HTTP Range support. OpenNebula's
+ * download checks neither the state nor (in old Sunstone) the permission; both are checked.
+ */
+export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: number; range: string | null } }) {
+  const app = await findApp(ctx, input.id, "download");
+  if (app.state !== "READY")
+    throw new AppError("WRONG_STATE", `App ${app.name} is ${app.state}; only READY apps can be downloaded`);
+  const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
+  const driver = driverOf(market);
+  const size = Number(app.sizeBytes);
+  const ext = app.format || "img";
+  const headers = new Headers({
+    "content-type": "application/octet-stream",
+    "content-disposition": `attachment; filename="${app.name.replace(/[^A-Za-z0-9._-]/g, "_")}.${ext}"`,
+    "accept-ranges": "bytes",
+    etag: `"${app.sha256}"`,
+    "cache-control": "private, no-store",
+  });
+  const range = parseRange(input.range, size);
+  if (range === "invalid") {
+    headers.set("content-range", `bytes */${size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  let stream: Readable;
+  try {
+    stream = await driver.openRead(app.storageKey, range ?? undefined);
+  } catch (err) {
+    throw new AppError(
+      "BACKEND_FAILED",
+      `Marketplace ${market.name} could not serve app ${app.name}: ${(err as Error).message}`,
+    );
+  }
+  const body = Readable.toWeb(stream) as ReadableStream;
+  if (range) {
+    headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
+    headers.set("content-length", String(range.end - range.start + 1));
+    return new Response(body, { status: 206, headers });
+  }
+  headers.set("content-length", String(size));
+  return new Response(body, { status: 200, headers });
+}

@@ -1,0 +1,13 @@
+import { db } from "@/lib/db/client";
+import type { Ctx } from "@/lib/auth/context";
+import { appJobs, toAppDto, type AppRow } from "./app-dto";
+import { findApp } from "./find-app";
+
+export async function appDtoFor(row: AppRow) {
+  const jobs = await appJobs(db(), [row.id]);
+  return toAppDto(row, jobs.get(row.id) ?? null);
+}
+
+export async function getApp({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  return appDtoFor(await findApp(ctx, input.id));
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+/**
+ * The attributes of each market driver (OpenNebula's REQUIRED_ATTRS and friends), split into
+ * what may be shown and what is secret. Secrets are stored encrypted and never returned.
+ */
+const absoluteDir = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(1024)
+  .refine((p) => p.startsWith("/"), "must be an absolute path")
+  .refine((p) => !p.split("/").includes(".."), "must not contain '..'");
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((u) => {
+    try {
+      return ["http:", "https:"].includes(new URL(u).protocol);
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL")
+  .transform((u) => u.replace(/\/+$/, ""));
+
+export const httpMarketConfig = z.object({
+  /** directory the apps are written to (OpenNebula's PUBLIC_DIR) */
+  publicDir: absoluteDir,
+  /** public URL prefix of that directory; empty: the portal serves it at /market/<id>/ */
+  baseUrl: z.union([z.literal(""), httpUrl]).default(""),
+});
+export type HttpMarketConfig = z.infer<typeof httpMarketConfig>;
+
+export const s3MarketConfig = z.object({
+  accessKeyId: z.string().trim().min(1, "is required").max(256),
+  region: z.string().trim().min(1, "is required").max(64),
+  bucket: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be a valid bucket name (3-63 lowercase letters, digits, '.', '-')",
+    ),
+  /** custom endpoint of an S3-compatible service; empty: AWS */
+  endpoint: z.union([z.literal(""), httpUrl]).default(""),
+  forcePathStyle: z.boolean().default(false),
+  /** multipart part size in MB (OpenNebula's READ_LENGTH, which it ignores; honoured here) */
+  partSizeMb: z
+    .number()
+    .int()
+    .min(5, "must be at least 5 MB (S3's minimum part)")
+    // parts are held in memory, 4 in flight: OpenNebula's advice, "never > 100", bounds it
+    .max(100, "must be at most 100 MB")
+    .default(32),
+  /** reported capacity (S3 has no quota API); OpenNebula's default is 1 TB */
+  totalMb: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .default(1048576),
+  /** object key prefix (OpenNebula's APP_PREFIX) */
+  keyPrefix: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{0,64}$/, "letters, digits, '_' or '-'")
+    .default("marketapp"),
+});
+export type S3MarketConfig = z.infer<typeof s3MarketConfig>;
+
+export const s3MarketSecrets = z.object({
+  secretAccessKey: z.string().min(1, "is required").max(256),
+});
+export type S3MarketSecrets = z.infer<typeof s3MarketSecrets>;
+
+export const MARKET_DRIVERS = ["http", "s3"] as const;
+export type MarketDriverName = (typeof MARKET_DRIVERS)[number];
+
+export const MARKET_DRIVER_LABELS: Record<MarketDriverName, string> = {
+  http: "HTTP server",
+  s3: "Amazon S3 or compatible",
+};
+
+/** A marketplace as its driver needs it: decrypted secrets, parsed config. */
+export type MarketDriverSpec =
+  | { id: number; driver: "http"; config: HttpMarketConfig; secrets: Record<string, never> }
+  | { id: number; driver: "s3"; config: S3MarketConfig; secrets: S3MarketSecrets };

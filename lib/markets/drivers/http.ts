@@ -1,0 +1,250 @@
+import { constants, createWriteStream } from "node:fs";
+import { access, lstat, mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import {
+  assertMarketKey,
+  MarketConfigError,
+  type MarketCapabilities,
+  type MarketCapacity,
+  type MarketDriver,
+  type MarketObjectInfo,
+  type MarketWriteHandle,
+} from "./types";
+
+const TEMP_SUFFIX = ".part";
+
+/** `.<key>.part`: a dotfile, so neither list() nor a web server's directory listing shows it. */
+const tempName = (key: string) => `.${key}${TEMP_SUFFIX}`;
+
+const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/**
+ * OpenNebula's http market: apps are files in a public directory that a web server (or the
+ * portal itself at /market/<id>/) serves under baseUrl. Writes go to a temporary dotfile and
+ * are renamed into place on commit, so a half-written app is never served.
+ */
+export class HttpMarketDriver implements MarketDriver {
+  static readonly capabilities: MarketCapabilities = {
+    create: true,
+    delete: true,
+    monitor: true,
+    read: true,
+    range: true,
+  };
+  readonly name = "http";
+  readonly capabilities = HttpMarketDriver.capabilities;
+  private readonly publicDir: string;
+  private readonly baseUrl: string;
+
+  constructor(opts: { publicDir: string; baseUrl: string }) {
+    this.publicDir = opts.publicDir;
+    this.baseUrl = opts.baseUrl;
+  }
+
+  /** The key's file, directly inside publicDir; anything that would land elsewhere is refused. */
+  private fileOf(key: string): string {
+    assertMarketKey(key);
+    const dir = path.resolve(this.publicDir);
+    const full = path.resolve(dir, key);
+    if (path.dirname(full) !== dir) throw new Error(`Market key "${key}" escapes the public directory`);
+    return full;
+  }
+
+  async check(): Promise<void> {
+    const dir = this.publicDir;
+    const fail = (what: string, err?: unknown): never => {
+      const reason = err ? `: ${describeFsError(err)}` : "";
+      throw new MarketConfigError("publicDir", `${dir} ${what}${reason}`);
+    };
+    if (!path.isAbsolute(dir)) fail("is not an absolute path");
+    // EEXIST: something that is not a directory has the name, which the next step reports
+    await mkdir(dir, { recursive: true }).catch((err) => errno(err) === "EEXIST" || fail("cannot be created", err));
+    const s = await stat(dir).catch((err) => fail("cannot be read", err));
+    if (!s.isDirectory()) fail("is not a directory");
+    // access() trusts mode bits only; a real file also catches read-only mounts and ACLs
+    const probe = path.join(dir, `.probe-${randomBytes(6).toString("hex")}`);
+    await writeFile(probe, "", { flag: "wx" }).catch((err) => fail("is not writable", err));
+    await rm(probe, { force: true });
+  }
+
+  async monitor(): Promise<MarketCapacity> {
+    const s = await statfs(this.publicDir);
+    const totalBytes = s.blocks * s.bsize;
+    const freeBytes = s.bavail * s.bsize;
+    return { totalBytes, freeBytes, usedBytes: Math.max(0, totalBytes - freeBytes) };
+  }
+
+  async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<MarketWriteHandle> {
+    const final = this.fileOf(key);
+    const temp = path.join(path.dirname(final), tempName(key));
+    opts.signal?.throwIfAborted();
+    // wx: never follows a symlink planted under the temporary name, never shares it with another
+    // write; 0644: the web server in front of the directory may run as another user; a deep
+    // buffer lets fs coalesce socket-sized chunks into large writev calls
+    const stream = createWriteStream(temp, { flags: "wx", mode: 0o644, highWaterMark: 8 * 1024 * 1024 });
+    await once(stream, "open"); // open errors surface here, not on the first write
+    let state: "open" | "committed" | "aborted" = "open";
+    const onAbort = () => stream.destroy(opts.signal!.reason);
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const settle = (to: typeof state) => {
+      state = to;
+      opts.signal?.removeEventListener("abort", onAbort);
+    };
+    return {
+      stream,
+      commit: async () => {
+        if (state !== "open") throw new Error(`The write of market key "${key}" was ${state} already`);
+        try {
+          if (!stream.writableFinished) await finished(stream);
+          // the bytes are durable before they become visible under their final name
+          const fh = await open(temp, "r");
+          try {
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+          // rename replaces a symlink planted under the final name, never the file it points to
+          await rename(temp, final);
+        } catch (err) {
+          await rm(temp, { force: true }).catch(() => {});
+          settle("aborted");
+          throw err;
+        }
+        settle("committed");
+        return { size: (await stat(final)).size };
+      },
+      abort: async () => {
+        if (state !== "open") return;
+        settle("aborted");
+        stream.destroy();
+        await rm(temp, { force: true }).catch(() => {});
+      },
+    };
+  }
+
+  async openRead(
+    key: string,
+    range?: { start: number; end: number },
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<Readable> {
+    const file = this.fileOf(key);
+    if (!(await exists(this.publicDir))) return this.fetchRemote(key, range, opts.signal);
+    // O_NOFOLLOW: a symlink planted in the directory is not an app and may point anywhere
+    const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await fh.stat()).isFile()) throw new Error(`Market object "${key}" is not a regular file`);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    return fh.createReadStream({ ...range, signal: opts.signal });
+  }
+
+  /**
+   * Another instance of a federation writes the apps on its own machine: this one reads them
+   * the way OpenNebula's front-ends do, from the public URL.
+   */
+  private async fetchRemote(key: string, range?: { start: number; end: number }, signal?: AbortSignal) {
+    const url = this.sourceOf(key);
+    const res = await fetch(url, {
+      headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},
+      signal,
+      redirect: "follow",
+    });
+    if (!res.ok || !res.body || (range && res.status !== 206)) {
+      await res.body?.cancel();
+      const why = range && res.ok ? "ignored the byte range" : `answered ${res.status} ${res.statusText}`;
+      throw new Error(`Cannot read market object "${key}": ${url} ${why}`);
+    }
+    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  }
+
+  async stat(key: string): Promise<MarketObjectInfo | null> {
+    try {
+      const s = await lstat(this.fileOf(key));
+      if (!s.isFile()) return null;
+      return {
+        size: s.size,
+        etag: `"${s.size.toString(16)}-${Math.floor(s.mtimeMs).toString(16)}"`,
+        lastModified: s.mtime,
+      };
+    } catch (err) {
+      if (errno(err) === "ENOENT") return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.fileOf(key), { force: true });
+  }
+
+  async list(): Promise<{ key: string; size: number }[]> {
+    const entries = await readdirOrEmpty(this.publicDir);
+    const keys = entries.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name);
+    const out: { key: string; size: number }[] = [];
+    for (const key of keys.sort()) {
+      const info = await this.stat(key).catch(() => null);
+      if (info) out.push({ key, size: info.size });
+    }
+    return out;
+  }
+
+  /**
+   * Removes the temporary files of writes that never finished (a crash, a lost process) unless
+   * `keep(key)` says the write may still be going on. Returns how many were removed.
+   */
+  async abortStaleUploads(keep: (key: string) => boolean): Promise<number> {
+    let removed = 0;
+    for (const e of await readdirOrEmpty(this.publicDir)) {
+      if (!e.isFile() || !e.name.startsWith(".") || !e.name.endsWith(TEMP_SUFFIX)) continue;
+      const key = e.name.slice(1, -TEMP_SUFFIX.length);
+      if (keep(key)) continue;
+      await rm(path.join(this.publicDir, e.name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  sourceOf(key: string): string {
+    assertMarketKey(key);
+    return `${this.baseUrl}/${key}`;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch (err) {
+    if (errno(err) === "ENOENT") return false;
+    throw err;
+  }
+}
+
+async function readdirOrEmpty(dir: string) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (errno(err) === "ENOENT") return [];
+    throw err;
+  }
+}
+
+/** "permission denied" rather than "EACCES: permission denied, mkdir '/x'" (the path is said already). */
+function describeFsError(err: unknown): string {
+  const messages: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOTDIR: "a parent is not a directory",
+    EEXIST: "a file of that name exists",
+    ENOSPC: "no space left on the device",
+    ELOOP: "too many symbolic links",
+  };
+  return messages[errno(err) ?? ""] ?? (err as Error).message;
+}

@@ -1,0 +1,60 @@
+import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-key";
+import {
+  httpMarketConfig,
+  s3MarketConfig,
+  s3MarketSecrets,
+  type MarketDriverName,
+  type MarketDriverSpec,
+} from "./drivers/config";
+import { marketDriverFor } from "./drivers/registry";
+import type { MarketDriver } from "./drivers/types";
+
+/** Which attributes of each driver are secret (stored sealed, never returned). */
+export const SECRET_ATTRIBUTES: Record<MarketDriverName, string[]> = { http: [], s3: ["secretAccessKey"] };
+
+export function sealSecrets(secrets: Record<string, string>): string {
+  return Object.keys(secrets).length === 0 ? "" : encryptSecret(JSON.stringify(secrets));
+}
+
+export function openSecrets(sealed: string): Record<string, string> {
+  return sealed ? (JSON.parse(decryptSecret(sealed)) as Record<string, string>) : {};
+}
+
+/**
+ * A stored marketplace as its driver needs it. The stored config was validated when it was
+ * written; parsing again fills defaults added since and keeps the types honest.
+ */
+export function specOf(row: { id: number; driver: string; config: string; secrets: string }): MarketDriverSpec {
+  const config = JSON.parse(row.config) as unknown;
+  switch (row.driver) {
+    case "http":
+      return { id: row.id, driver: "http", config: httpMarketConfig.parse(config), secrets: {} };
+    case "s3":
+      return {
+        id: row.id,
+        driver: "s3",
+        config: s3MarketConfig.parse(config),
+        secrets: s3MarketSecrets.parse(openSecrets(row.secrets)),
+      };
+    default:
+      throw new Error(`Unknown market driver "${row.driver}"`);
+  }
+}
+
+const drivers = new Map<string, MarketDriver>();
+
+/**
+ * The driver of a stored marketplace. Drivers are kept per stored configuration, so that an
+ * S3 client and its connection pool serve every request instead of one per request; a
+ * changed configuration makes a new one.
+ */
+export function driverOf(row: { id: number; driver: string; config: string; secrets: string }): MarketDriver {
+  const key = `${row.id}\0${row.driver}\0${row.config}\0${row.secrets}`;
+  let driver = drivers.get(key);
+  if (!driver) {
+    if (drivers.size >= 64) drivers.clear();
+    driver = marketDriverFor(specOf(row));
+    drivers.set(key, driver);
+  }
+  return driver;
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { getConfig } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import type { Ctx } from "@/lib/auth/context";
+import { AppError } from "@/lib/errors";
+import { defineJob, PermanentJobError } from "@/lib/jobs/define-job";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { findMarketplace } from "./find-marketplace";
+import { marketplaceDtoFor } from "./get-marketplace";
+import { driverOf } from "./market-spec";
+import { sweepUnfinished } from "./sweep-unfinished";
+
+/**
+ * Measures a marketplace and stores the result: capacity on success, the reason on failure
+ * (kept until the next success, shown on its page). Unfinished writes that no publish is
+ * writing any more (a crash, an S3 service that was down when the abort was sent) are
+ * removed on the way, so no dangling parts or temporary files accumulate.
+ */
+export async function measureMarketplace(id: number): Promise<{ error: string }> {
+  const market = await db().marketplace.findUnique({ where: { id } });
+  if (!market) return { error: `marketplace ${id} no longer exists` };
+  try {
+    const driver = driverOf(market);
+    const capacity = await driver.monitor();
+    await sweepUnfinished(id, driver);
+    await db().marketplace.update({
+      where: { id },
+      data: {
+        totalBytes: BigInt(capacity.totalBytes),
+        freeBytes: BigInt(capacity.freeBytes),
+        usedBytes: BigInt(capacity.usedBytes),
+        monitoredAt: new Date(),
+        monitorError: "",
+      },
+    });
+    return { error: "" };
+  } catch (err) {
+    const error = (err as Error).message || String(err);
+    await db().marketplace.update({ where: { id }, data: { monitoredAt: new Date(), monitorError: error } });
+    return { error };
+  }
+}
+
+/** The periodic monitor of one marketplace; a failure is stored and the job ends FAILED with it. */
+export const monitorMarketJob = defineJob({
+  kind: "marketplace.monitor",
+  schema: z.object({ marketplaceId: z.number().int().positive() }),
+  maxAttempts: 1,
+  async run(job) {
+    const { error } = await measureMarketplace(job.payload.marketplaceId);
+    if (error) throw new PermanentJobError(error);
+  },
+});
+
+/**
+ * Queues a monitor job for every enabled marketplace of the zone whose turn has come. The
+ * turn is claimed by a conditional update of `monitorDueAt`, so several workers sharing the
+ * database queue each monitor once.
+ */
+export async function scheduleMarketMonitors(zoneId: number): Promise<number> {
+  const now = new Date();
+  const due = await db().marketplace.findMany({
+    where: { zoneId, enabled: true, monitorDueAt: { lte: now } },
+    select: { id: true, name: true, monitorDueAt: true },
+  });
+  let queued = 0;
+  for (const m of due) {
+    const next = new Date(now.getTime() + getConfig().marketMonitorSeconds * 1000);
+    const claimed = await db().marketplace.updateMany({
+      where: { id: m.id, monitorDueAt: m.monitorDueAt },
+      data: { monitorDueAt: next },
+    });
+    if (claimed.count !== 1) continue;
+    await enqueueJob(db(), monitorMarketJob, {
+      zoneId,
+      payload: { marketplaceId: m.id },
+      title: `Monitor marketplace ${m.name}`,
+      objectType: "MARKETPLACE",
+      objectId: m.id,
+    });
+    queued++;
+  }
+  return queued;
+}
+
+/** "Monitor now" from the console or the API: runs at once and answers with the result. */
+export async function monitorMarketplaceNow({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+  const market = await findMarketplace(ctx, input.id, "update");
+  if (market.zoneId !== ctx.zone.id)
+    throw new AppError("WRONG_ZONE", `Marketplace ${market.name} is monitored by its own zone, ${market.zone.name}`);
+  await measureMarketplace(market.id);
+  return marketplaceDtoFor(ctx, await findMarketplace(ctx, input.id));
+}
