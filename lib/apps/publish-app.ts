@@ -13,6 +13,7 @@ import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import { appInclude, appJobs, packTags, toAppDto } from "./app-dto";
 import { holdImage } from "./image-hold";
 import { publishAppJob } from "./jobs";
+import { checkVmTemplate } from "./vm-template-text";
 
 export interface PublishAppInput {
   marketplaceId: number;
@@ -34,6 +35,7 @@ export interface PublishAppInput {
 export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppInput }) {
   if (!ctx.user.createRights.includes("MARKETPLACE_APP"))
     throw forbidden("Your groups may not publish apps; ask an administrator for the create right");
+  checkVmTemplate(input.vmTemplate);
   const image = await findImage(ctx, input.imageId, "publish");
   if (image.state !== "READY" && image.state !== "USED")
     throw new AppError("WRONG_STATE", `Image ${image.name} is ${image.state}; only READY images can be published`, {

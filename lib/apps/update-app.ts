@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { appInclude, packTags } from "./app-dto";
 import { findApp } from "./find-app";
 import { appDtoFor } from "./get-app";
+import { checkVmTemplate } from "./vm-template-text";
 
 export interface UpdateAppInput {
   id: number;
@@ -26,6 +27,7 @@ export interface UpdateAppInput {
 export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInput }) {
   const { id, enabled, tags, ...fields } = input;
   const op = enabled === undefined ? "update" : enabled ? "enable" : "disable";
+  checkVmTemplate(fields.vmTemplate);
   try {
     const row = await db().$transaction(async (tx) => {
       const app = await findApp({ ...ctx, tx }, id, op);

@@ -657,6 +657,18 @@ describe("states and locks", () => {
     expectProblem(await admin.patch(url, {}), 400);
     expectProblem(await admin.patch(url, { version: "" }), 400, ["version"]);
     expectProblem(await admin.patch(url, { tags: ["no spaces"] }), 400, ["tags.0"]);
+    // the carried VM template is OpenNebula template text; a syntax error names its line
+    const badTemplate = await admin.patch(url, { vmTemplate: 'CPU = "1"\nDISK = [ IMAGE_ID = "3"' });
+    expectProblem(badTemplate, 400, ["vmTemplate"]);
+    expect(badTemplate.json.detail).toMatch(/^line 2, column \d+: /);
+    const badPublish = await admin.post("/api/v1/apps", {
+      marketplaceId: webApp.marketplace.id,
+      imageId: disk.id,
+      name: "bad-template",
+      vmTemplate: 'CPU = "1"\nMEMORY 512',
+    });
+    expectProblem(badPublish, 400, ["vmTemplate"]);
+    expect(badPublish.json.detail).toMatch(/^line 2, /);
     expectProblem(await admin.patch(url, { name: "pats-app" }), 409, ["name"]);
     expectProblem(await d.patch(url, { description: "daves" }), 403);
     // the same name in another marketplace is fine
