@@ -1,8 +1,7 @@
-import { Readable } from "node:stream";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { parseRange } from "@/lib/images/download-image";
+import { rangeResponse } from "@/lib/transfer/range-response";
 import { driverOf } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
@@ -25,26 +24,16 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
     etag: `"${app.sha256}"`,
     "cache-control": "private, no-store",
   });
-  const range = parseRange(input.range, size);
-  if (range === "invalid") {
-    headers.set("content-range", `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  let stream: Readable;
-  try {
-    stream = await driver.openRead(app.storageKey, range ?? undefined);
-  } catch (err) {
-    throw new AppError(
-      "BACKEND_FAILED",
-      `Marketplace ${market.name} could not serve app ${app.name}: ${(err as Error).message}`,
-    );
-  }
-  const body = Readable.toWeb(stream) as ReadableStream;
-  if (range) {
-    headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
-    headers.set("content-length", String(range.end - range.start + 1));
-    return new Response(body, { status: 206, headers });
-  }
-  headers.set("content-length", String(size));
-  return new Response(body, { status: 200, headers });
+  return rangeResponse({
+    size,
+    range: input.range,
+    headers,
+    open: (range) =>
+      driver.openRead(app.storageKey, range).catch((err: Error) => {
+        throw new AppError(
+          "BACKEND_FAILED",
+          `Marketplace ${market.name} could not serve app ${app.name}: ${err.message}`,
+        );
+      }),
+  });
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { getConfig } from "@/lib/config";
+import { isWithin, SYSTEM_DIRS } from "./directory-rules";
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { conflict, forbidden, invalid, isUniqueViolation } from "@/lib/errors";
@@ -18,12 +19,6 @@ export interface CreateDatastoreInput {
   description: string;
   enabled: boolean;
 }
-
-const SYSTEM_DIRS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/usr"];
-
-/** Is `inner` the directory `outer` or below it? */
-const isWithin = (inner: string, outer: string) =>
-  inner === outer || inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
 
 /** The default home of a datastore's files: `<data dir>/datastores/<id>`. */
 export const defaultBasePath = (id: number) => path.join(getConfig().dataDir, "datastores", String(id));

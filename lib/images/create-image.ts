@@ -1,5 +1,3 @@
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, invalid, isUniqueViolation } from "@/lib/errors";
@@ -8,7 +6,7 @@ import { initialRights } from "@/lib/permissions/rights";
 import { findDatastore } from "@/lib/datastores/find-datastore";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { checkAddress, parseImportUrl, UrlRefusedError } from "@/lib/transfer/url-source";
+import { checkUrlHost, parseImportUrl, UrlRefusedError } from "@/lib/transfer/url-source";
 import { imageInclude, toImageDto } from "./image-dto";
 import { TYPES_BY_DATASTORE } from "./image-rules";
 import { importUrlJob } from "./jobs";
@@ -28,10 +26,7 @@ export type CreateImageInput =
 async function vetUrl(raw: string): Promise<string> {
   try {
     const url = parseImportUrl(raw);
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const address = isIP(host) ? host : (await lookup(host).catch(() => ({ address: "" }))).address;
-    if (!address) throw new UrlRefusedError(`cannot resolve host ${host}`);
-    checkAddress(address);
+    await checkUrlHost(url);
     return url.toString();
   } catch (err) {
     if (err instanceof UrlRefusedError) throw invalid("url", err.message);

@@ -1,8 +1,8 @@
-import { Readable } from "node:stream";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { driverFor } from "@/lib/datastores/drivers/registry";
+import { rangeResponse } from "@/lib/transfer/range-response";
 import { findImage } from "./find-image";
 
 /**
@@ -31,38 +31,10 @@ export async function downloadImage({
     etag: `"${img.sha256}"`,
     "cache-control": "private, no-store",
   });
-  const range = parseRange(input.range, size);
-  if (range === "invalid") {
-    headers.set("content-range", `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  const stream = await driver.openRead(img.storageKey, range ?? undefined);
-  const body = Readable.toWeb(stream) as ReadableStream;
-  if (range) {
-    headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
-    headers.set("content-length", String(range.end - range.start + 1));
-    return new Response(body, { status: 206, headers });
-  }
-  headers.set("content-length", String(size));
-  return new Response(body, { status: 200, headers });
-}
-
-/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multi-ranges are served whole. */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | null | "invalid" {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === "" && m[2] === "")) return header.includes(",") ? null : "invalid";
-  let start: number;
-  let end: number;
-  if (m[1] === "") {
-    const n = Number(m[2]);
-    if (n === 0) return "invalid";
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (start >= size || start > end) return "invalid";
-  return { start, end };
+  return rangeResponse({
+    size,
+    range: input.range,
+    headers,
+    open: (range) => driver.openRead(img.storageKey, range),
+  });
 }

@@ -1,18 +1,13 @@
 import path from "node:path";
-import { isIP } from "node:net";
-import { lookup } from "node:dns/promises";
 import { getConfig } from "@/lib/config";
+import { isWithin, SYSTEM_DIRS } from "@/lib/datastores/directory-rules";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, forbidden, invalid } from "@/lib/errors";
-import { checkAddress, UrlRefusedError } from "@/lib/transfer/url-source";
+import { checkUrlHost, UrlRefusedError } from "@/lib/transfer/url-source";
 import { MarketConfigError, type MarketCapacity } from "./drivers/types";
 import type { MarketDriverSpec } from "./drivers/config";
 import { marketDriverFor } from "./drivers/registry";
-
-const SYSTEM_DIRS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/usr"];
-const isWithin = (inner: string, outer: string) =>
-  inner === outer || inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
 
 /**
  * Who may point a marketplace where: only admins choose a directory on this machine (and
@@ -43,11 +38,8 @@ async function vetLocation(ctx: Ctx, spec: MarketDriverSpec) {
     if (other) throw invalid("config.publicDir", `overlaps the directory of marketplace ${other.name}`);
   }
   if (spec.driver === "s3" && spec.config.endpoint && !ctx.user.isAdmin) {
-    const host = new URL(spec.config.endpoint).hostname.replace(/^\[|\]$/g, "");
-    const address = isIP(host) ? host : (await lookup(host).catch(() => ({ address: "" }))).address;
-    if (!address) throw invalid("config.endpoint", `cannot resolve host ${host}`);
     try {
-      checkAddress(address);
+      await checkUrlHost(new URL(spec.config.endpoint));
     } catch (err) {
       if (err instanceof UrlRefusedError) throw invalid("config.endpoint", err.message);
       throw err;

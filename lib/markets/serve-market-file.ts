@@ -1,6 +1,5 @@
-import { Readable } from "node:stream";
 import { db } from "@/lib/db/client";
-import { parseRange } from "@/lib/images/download-image";
+import { rangeResponse } from "@/lib/transfer/range-response";
 import { MARKET_KEY } from "./drivers/types";
 import { driverOf } from "./market-spec";
 
@@ -39,16 +38,11 @@ export async function serveMarketFile(req: Request, p: { id: string; key: string
   // a Range applies only while the client's copy is current (If-Range)
   const ifRange = req.headers.get("if-range");
   const rangeHeader = ifRange && ifRange !== info.etag ? null : req.headers.get("range");
-  const range = parseRange(rangeHeader, info.size);
-  if (range === "invalid") {
-    headers.set("content-range", `bytes */${info.size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  const length = range ? range.end - range.start + 1 : info.size;
-  headers.set("content-length", String(length));
-  if (range) headers.set("content-range", `bytes ${range.start}-${range.end}/${info.size}`);
-  const status = range ? 206 : 200;
-  if (req.method === "HEAD" || length === 0) return new Response(null, { status, headers });
-  const stream = await driver.openRead(p.key, range ?? { start: 0, end: info.size - 1 });
-  return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
+  return rangeResponse({
+    size: info.size,
+    range: rangeHeader,
+    headers,
+    head: req.method === "HEAD",
+    open: (range) => driver.openRead(p.key, range ?? { start: 0, end: info.size - 1 }),
+  });
 }

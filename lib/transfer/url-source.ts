@@ -65,6 +65,14 @@ export function checkAddress(address: string): void {
   }
 }
 
+/** Resolves a URL's host and checks its address now, so that a user hears about a refusal at once. */
+export async function checkUrlHost(url: URL): Promise<void> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const address = isIP(host) ? host : (await lookup(host).catch(() => ({ address: "" }))).address;
+  if (!address) throw new UrlRefusedError(`cannot resolve host ${host}`);
+  checkAddress(address);
+}
+
 export function parseImportUrl(raw: string): URL {
   let url: URL;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRange } from "./download-image";
+import { parseRange } from "./range-response";
 
 describe("parseRange", () => {
   const size = 1000;
