@@ -149,7 +149,10 @@ const publish = (ctx: Ctx, marketplaceId: number, imageId: number) => async () =
 };
 
 const importInto = (ctx: Ctx, appId: number, datastoreId: number, name: string) => async () => {
-  const img = await retryBusy(() => importApp({ ctx, input: { id: appId, datastoreId, name } }));
+  const { created } = await retryBusy(() =>
+    importApp({ ctx, input: { id: appId, datastoreId, name, createVmTemplate: false } }),
+  );
+  const img = created[0];
   const load = () => db().image.findUniqueOrThrow({ where: { id: img.id } });
   return { objectType: "IMAGE", objectId: img.id, done: () => untilReady(load, "IMAGE") };
 };

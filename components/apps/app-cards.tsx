@@ -8,8 +8,8 @@ import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { AppDto } from "./api";
 import { AppActivity } from "./app-activity";
 import type { AppFilterName } from "./app-filters";
-import { APP_TYPE_LABELS, canImport } from "./app-state";
-import { AppName, AppTags } from "./apps-table";
+import { canImport } from "./app-state";
+import { AppName, AppTags, AppTypeBadge } from "./apps-table";
 import { ImportAppButton } from "./import-app-modal";
 
 function AppCard({ app }: { app: AppDto }) {
@@ -24,9 +24,7 @@ function AppCard({ app }: { app: AppDto }) {
           {app.description || "No description"}
         </Text>
         <Group gap={4}>
-          <Badge size="sm" variant="light" tt="none">
-            {APP_TYPE_LABELS[app.type]}
-          </Badge>
+          <AppTypeBadge app={app} />
           {[app.version && `v${app.version}`, app.format, app.hypervisor, app.architecture].filter(Boolean).map((v) => (
             <Badge key={v} size="sm" variant="light" color="gray" tt="none">
               {v}

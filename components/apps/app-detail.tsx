@@ -16,13 +16,21 @@ import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
 import { appDownloadHref, type AppDto } from "./api";
 import { AppActivity } from "./app-activity";
+import { AppContentsTab } from "./app-contents-tab";
 import { AppInfoTab } from "./app-info-tab";
-import { APP_TYPE_LABELS, canDownload, canImport, lockRefusal } from "./app-state";
+import { APP_TYPE_LABELS, canDownload, canImport, lockRefusal, partsText } from "./app-state";
 import { AppTemplateTab } from "./app-template-tab";
 import { EditAppButton } from "./edit-app-modal";
 import { ImportAppButton } from "./import-app-modal";
 import { LockActions } from "./lock-actions";
 import { useApp, useDeleteApp, useInvalidateApps, useUpdateApp } from "./queries";
+
+/** A composite app that uses this one keeps it: the API refuses the delete (409) while one does. */
+function usedByRefusal(app: AppDto): string | undefined {
+  if (!app.parents?.length) return undefined;
+  const names = app.parents.map((p) => p.name).join(", ");
+  return `Used by ${app.parents.length === 1 ? "app" : "apps"} ${names}: delete ${app.parents.length === 1 ? "it" : "them"} first`;
+}
 
 export function AppDetail({ id }: { id: number }) {
   const query = useApp(id);
@@ -39,7 +47,10 @@ function AppView({ app }: { app: AppDto }) {
   const canManage = holdsRight(me, app, "manage");
   const manageRefused = canManage ? lockRefusal(app, "MANAGE") : "You need MANAGE permission on this app";
   const deleteRefused =
-    manageRefused ?? (app.zone.id !== zone.id ? `Only zone ${app.zone.name} can delete its apps` : undefined);
+    manageRefused ??
+    (app.zone.id !== zone.id ? `Only zone ${app.zone.name} can delete its apps` : undefined) ??
+    usedByRefusal(app);
+  const composite = app.type !== "IMAGE";
 
   return (
     <>
@@ -83,15 +94,21 @@ function AppView({ app }: { app: AppDto }) {
           variant="button"
           kind="app"
           name={app.name}
-          consequence={`The app ${app.name} and its bytes in marketplace ${app.marketplace.name} will be deleted. Images imported from it stay. This cannot be undone.`}
+          consequence={
+            composite
+              ? `The app ${app.name} will be deleted from marketplace ${app.marketplace.name}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
+              : `The app ${app.name} and its bytes in marketplace ${app.marketplace.name} will be deleted. Images imported from it stay. This cannot be undone.`
+          }
+          option={composite && app.childCount ? "Also delete the child apps it created" : undefined}
           disabledReason={deleteRefused}
-          onDelete={() => remove.mutateAsync(app.id)}
+          onDelete={(withChildren) => remove.mutateAsync({ id: app.id, withChildren })}
           onDeleted={() => router.push("/apps")}
         />
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
-        ID {app.id} · {APP_TYPE_LABELS[app.type]} · marketplace {app.marketplace.name} · zone {app.zone.name} · created{" "}
-        {formatDateTime(app.createdAt)}
+        ID {app.id} · {APP_TYPE_LABELS[app.type]}
+        {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace {app.marketplace.name} ·
+        zone {app.zone.name} · created {formatDateTime(app.createdAt)}
       </Text>
       <Stack gap="md" mb="md" maw={760}>
         {app.state === "ERROR" ? (
@@ -109,6 +126,7 @@ function AppView({ app }: { app: AppDto }) {
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>
+          {composite ? <Tabs.Tab value="contents">Contents</Tabs.Tab> : null}
           <Tabs.Tab value="template">Template</Tabs.Tab>
           <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
           <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
@@ -116,6 +134,11 @@ function AppView({ app }: { app: AppDto }) {
         <Tabs.Panel value="info" pt="md">
           <AppInfoTab app={app} />
         </Tabs.Panel>
+        {composite ? (
+          <Tabs.Panel value="contents" pt="md">
+            <AppContentsTab app={app} />
+          </Tabs.Panel>
+        ) : null}
         <Tabs.Panel value="template" pt="md">
           <AppTemplateTab app={app} />
         </Tabs.Panel>

@@ -2,60 +2,24 @@
 
 import { Autocomplete, SimpleGrid, TagsInput, Textarea, TextInput } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
+import type { AppFormValues } from "./app-form";
 import { useAppFacets } from "./queries";
-
-/** What "Publish to marketplace" and "Edit app" ask for (edit has no marketplace). */
-export interface AppFormValues {
-  marketplaceId: string;
-  name: string;
-  version: string;
-  description: string;
-  tags: string[];
-  hypervisor: string;
-  architecture: string;
-  vmTemplate: string;
-}
-
-export type AppForm = UseFormReturnType<AppFormValues>;
-
-export function appFormValues(from: Partial<AppFormValues>): AppFormValues {
-  return {
-    marketplaceId: "",
-    name: "",
-    version: "1.0",
-    description: "",
-    tags: [],
-    hypervisor: "",
-    architecture: "",
-    vmTemplate: "",
-    ...from,
-  };
-}
-
-export const appFormValidate = {
-  name: (v: string) => (v.trim() ? null : "is required"),
-  version: (v: string) => (v.trim() ? null : "is required"),
-};
-
-/** The metadata fields of the publish and edit bodies. */
-export function appMetadataBody(v: AppFormValues) {
-  return {
-    name: v.name.trim(),
-    version: v.version.trim(),
-    description: v.description,
-    tags: v.tags,
-    hypervisor: v.hypervisor.trim(),
-    architecture: v.architecture.trim(),
-    vmTemplate: v.vmTemplate,
-  };
-}
 
 const HYPERVISORS = ["kvm", "qemu", "lxc", "vcenter"];
 const ARCHITECTURES = ["x86_64", "aarch64", "ppc64le", "s390x", "riscv64", "i686"];
 const suggestions = (common: string[], seen: string[] | undefined) => [...new Set([...common, ...(seen ?? [])])];
 
-/** Name, version, description, tags, hypervisor, architecture and the VM template an app carries. */
-export function AppMetadataFields({ form }: { form: AppForm }) {
+/**
+ * Name, version, description, tags, hypervisor, architecture and, for an image app, the VM
+ * template it carries (a composite app's template is made from its source, not typed).
+ */
+export function AppMetadataFields<V extends AppFormValues>({
+  form,
+  withVmTemplate = true,
+}: {
+  form: UseFormReturnType<V>;
+  withVmTemplate?: boolean;
+}) {
   const facets = useAppFacets().data;
   return (
     <>
@@ -87,17 +51,19 @@ export function AppMetadataFields({ form }: { form: AppForm }) {
           {...form.getInputProps("architecture")}
         />
       </SimpleGrid>
-      <Textarea
-        label="VM template"
-        description="Optional OpenNebula template text carried with the app (CPU, MEMORY, …)"
-        placeholder={'CPU = "1"\nMEMORY = "1024"'}
-        autosize
-        minRows={3}
-        maxRows={14}
-        spellCheck={false}
-        styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
-        {...form.getInputProps("vmTemplate")}
-      />
+      {withVmTemplate ? (
+        <Textarea
+          label="VM template"
+          description="Optional OpenNebula template text carried with the app (CPU, MEMORY, …)"
+          placeholder={'CPU = "1"\nMEMORY = "1024"'}
+          autosize
+          minRows={3}
+          maxRows={14}
+          spellCheck={false}
+          styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+          {...form.getInputProps("vmTemplate")}
+        />
+      ) : null}
     </>
   );
 }

@@ -7,8 +7,31 @@ import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { AppDto } from "./api";
-import { APP_TYPE_LABELS, LOCK_LEVEL_TEXT } from "./app-state";
+import { UsedBy } from "./app-contents-tab";
+import { APP_TYPE_LABELS, LOCK_LEVEL_TEXT, partsText } from "./app-state";
 import { AppTags } from "./apps-table";
+
+/** The image an image app was published from, while it exists. */
+function originImage(app: AppDto) {
+  if (app.originImageId === null) return "";
+  return (
+    <Anchor component={Link} href={`/images/${app.originImageId}`}>
+      Image #{app.originImageId}
+    </Anchor>
+  );
+}
+
+/** The VM or service template a composite app was published from, while it exists. */
+function originTemplate(app: AppDto) {
+  if (app.originTemplateId === null) return "";
+  const [path, label] =
+    app.type === "SERVICE_TEMPLATE" ? ["service-templates", "Service template"] : ["vm-templates", "VM template"];
+  return (
+    <Anchor component={Link} href={`/${path}/${app.originTemplateId}`}>
+      {label} #{app.originTemplateId}
+    </Anchor>
+  );
+}
 
 export function AppInfoTab({ app }: { app: AppDto }) {
   return (
@@ -16,6 +39,8 @@ export function AppInfoTab({ app }: { app: AppDto }) {
       label="App information"
       items={[
         { label: "Type", value: APP_TYPE_LABELS[app.type] },
+        ...(app.type === "IMAGE" ? [] : [{ label: "Parts", value: partsText(app.childCount) }]),
+        ...(app.parents?.length ? [{ label: "Used by", value: <UsedBy parents={app.parents} /> }] : []),
         { label: "State", value: <StateBadge state={app.state} /> },
         {
           label: "Lock",
@@ -35,23 +60,20 @@ export function AppInfoTab({ app }: { app: AppDto }) {
         { label: "Tags", value: app.tags.length ? <AppTags tags={app.tags} /> : "" },
         { label: "Hypervisor", value: app.hypervisor },
         { label: "Architecture", value: app.architecture },
-        { label: "Format", value: app.format },
-        { label: "Size", value: sizeText(app.sizeBytes) },
-        { label: "Virtual size", value: sizeText(app.virtualSizeBytes) },
-        { label: "MD5", value: app.md5 && <Hash label="md5" value={app.md5} /> },
-        { label: "SHA-256", value: app.sha256 && <Hash label="sha256" value={app.sha256} /> },
+        // a composite app's bytes are in its parts
+        ...(app.type === "IMAGE"
+          ? [
+              { label: "Format", value: app.format },
+              { label: "Size", value: sizeText(app.sizeBytes) },
+              { label: "Virtual size", value: sizeText(app.virtualSizeBytes) },
+              { label: "MD5", value: app.md5 && <Hash label="md5" value={app.md5} /> },
+              { label: "SHA-256", value: app.sha256 && <Hash label="sha256" value={app.sha256} /> },
+            ]
+          : []),
         { label: "Source", value: app.source },
-        {
-          label: "Origin image",
-          value:
-            app.originImageId !== null ? (
-              <Anchor component={Link} href={`/images/${app.originImageId}`}>
-                Image #{app.originImageId}
-              </Anchor>
-            ) : (
-              ""
-            ),
-        },
+        app.type === "IMAGE"
+          ? { label: "Origin image", value: originImage(app) }
+          : { label: "Origin template", value: originTemplate(app) },
         { label: "Description", value: app.description },
         { label: "Owner", value: app.owner.name },
         { label: "Group", value: app.group.name },

@@ -28,6 +28,16 @@ export const LOCK_LEVEL_TEXT: Record<LockLevel, string> = {
 /** A job is moving the app's bytes: worth polling. */
 export const isAppBusy = (app: AppDto) => app.state === "LOCKED" || isJobActive(app.job);
 
+type TreeNode = { state: AppDto["state"]; children?: { app: TreeNode }[] };
+const anyLocked = (node: TreeNode): boolean =>
+  node.state === "LOCKED" || (node.children ?? []).some((c) => anyLocked(c.app));
+
+/** The app or a part of it (a composite's child apps) is still being written. */
+export const isAppTreeBusy = (app: AppDto) => isAppBusy(app) || anyLocked(app);
+
+/** "3 parts" for a composite app; empty for an image app. */
+export const partsText = (count: number) => (count ? `${count} part${count === 1 ? "" : "s"}` : "");
+
 /**
  * Why the user lock refuses an action that needs `right`, if it does: a lock at level L blocks
  * every action needing L or more (lib/permissions/rights.ts blockedByLock).
@@ -37,7 +47,10 @@ export function lockRefusal(app: AppDto, right: LockLevel): string | undefined {
   return `The app is locked (${app.lockLevel}); unlock it first`;
 }
 
-export const canDownload = (app: AppDto) => app.state === "READY" && !lockRefusal(app, "USE");
+const canUse = (app: AppDto) => app.state === "READY" && !lockRefusal(app, "USE");
+
+/** Only an image app has bytes of its own; a composite's are in its child apps. */
+export const canDownload = (app: AppDto) => app.type === "IMAGE" && canUse(app);
 
 /** Only a READY app of an enabled marketplace can be imported. */
-export const canImport = (app: AppDto) => canDownload(app) && app.marketplace.enabled;
+export const canImport = (app: AppDto) => canUse(app) && app.marketplace.enabled;

@@ -12,7 +12,8 @@ export function AppsList() {
     <Stack gap="sm">
       <PageHeader title="Apps" />
       <Text size="sm" c="dimmed">
-        Every app you may use, in the marketplaces of every zone. Publish one from an image&apos;s page.
+        Every app you may use, in the marketplaces of every zone. Publish one from the page of an image, a VM template
+        or a service template.
       </Text>
       <AppsCatalog list={list} />
     </Stack>

@@ -12,7 +12,7 @@ import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { AppDto } from "./api";
 import { AppActivity } from "./app-activity";
 import type { AppFilterName } from "./app-filters";
-import { APP_TYPE_LABELS } from "./app-state";
+import { APP_TYPE_LABELS, partsText } from "./app-state";
 
 const dash = (
   <Text span c="dimmed">
@@ -36,6 +36,17 @@ export function AppName({ app }: { app: AppDto }) {
   );
 }
 
+/** The app's type, and how many parts a composite app has ("3 parts"). */
+export function AppTypeBadge({ app }: { app: AppDto }) {
+  const parts = partsText(app.childCount);
+  return (
+    <Badge size="sm" variant="light" color={app.type === "IMAGE" ? "blue" : "grape"} tt="none">
+      {APP_TYPE_LABELS[app.type]}
+      {parts ? ` · ${parts}` : ""}
+    </Badge>
+  );
+}
+
 export function AppTags({ tags }: { tags: string[] }) {
   return (
     <Group gap={4}>
@@ -52,7 +63,22 @@ function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
   return [
     { accessor: "id", title: "ID", sortable: true, width: 70 },
     { accessor: "name", title: "Name", sortable: true, render: (a) => <AppName app={a} /> },
-    { accessor: "type", title: "Type", sortable: true, render: (a) => APP_TYPE_LABELS[a.type] },
+    {
+      accessor: "type",
+      title: "Type",
+      sortable: true,
+      noWrap: true,
+      render: (a) => (
+        <Stack gap={0}>
+          <Text size="sm">{APP_TYPE_LABELS[a.type]}</Text>
+          {a.childCount ? (
+            <Text size="xs" c="dimmed">
+              {partsText(a.childCount)}
+            </Text>
+          ) : null}
+        </Stack>
+      ),
+    },
     ...(withMarketplace
       ? [
           {

@@ -6,7 +6,8 @@ import { useDisclosure } from "@mantine/hooks";
 import { IconEdit } from "@tabler/icons-react";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { AppDto, UpdateAppInput } from "./api";
-import { AppMetadataFields, appFormValidate, appFormValues, appMetadataBody, type AppFormValues } from "./app-fields";
+import { AppMetadataFields } from "./app-fields";
+import { appFormValidate, appFormValues, appMetadataBody, type AppFormValues } from "./app-form";
 import { useUpdateApp } from "./queries";
 
 export function EditAppButton({ app, disabled }: { app: AppDto; disabled?: boolean }) {
@@ -61,7 +62,8 @@ function EditAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <AppMetadataFields form={form} />
+        {/* a composite app's VM template names its child apps: it is not edited by hand */}
+        <AppMetadataFields form={form} withVmTemplate={app.type === "IMAGE"} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

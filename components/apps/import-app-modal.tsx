@@ -1,18 +1,21 @@
 "use client";
 
+import { useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { Alert, Button, Group, Modal, NativeSelect, Stack, Text, TextInput } from "@mantine/core";
+import { Button, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
+import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { IconDownload } from "@tabler/icons-react";
+import { ApiError } from "@/components/api/client";
 import { useSession } from "@/components/auth/session-context";
 import type { DatastoreDto } from "@/components/datastores/api";
 import { useAllDatastores } from "@/components/datastores/queries";
 import { TYPES_BY_DATASTORE } from "@/components/images/image-state";
 import { formatBytes } from "@/components/transfer/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
-import type { AppDto } from "./api";
-import { useImportApp } from "./queries";
+import type { AppDto, ImportAppInput, ImportAppResult } from "./api";
+import { ImportPreview } from "./import-preview";
+import { useImportApp, useImportPreview } from "./queries";
 
 export function ImportAppButton({ app, size = "sm" }: { app: AppDto; size?: "xs" | "sm" }) {
   const [opened, { open, close }] = useDisclosure(false);
@@ -40,44 +43,85 @@ const FORMAT_TEXT: Record<DatastoreDto["requiredFormat"], string> = {
   raw: "raw only",
 };
 
-/** What the import will make in a datastore: the format after conversion and the bytes it takes. */
-function importPlan(app: AppDto, ds: DatastoreDto) {
-  const convertTo =
-    ds.requiredFormat !== "any" && app.format && ds.requiredFormat !== app.format ? ds.requiredFormat : null;
-  // a raw image takes its whole virtual size
-  const bytes = convertTo === "raw" && app.virtualSizeBytes ? app.virtualSizeBytes : app.sizeBytes;
-  return { convertTo, bytes, fits: ds.capacity.error !== null || bytes <= ds.capacity.freeBytes };
+/** The format an image app's bytes are converted to on the way into a datastore, if any. */
+function conversionTo(app: AppDto, ds: DatastoreDto) {
+  return ds.requiredFormat !== "any" && app.format && ds.requiredFormat !== app.format ? ds.requiredFormat : null;
 }
 
-/** Pick a datastore of this zone and a name; a job streams the app's bytes into a new image. */
+/** The image type a datastore must take: an image app's own, a composite's disks (OS, DATABLOCK…). */
+const neededType = (app: AppDto) => (app.type === "IMAGE" ? app.imageTemplate.type : "OS");
+
+/** What the user still has to choose before the server can be asked for a plan. */
+const idleText = (datastoreId: string, name: string) =>
+  !datastoreId ? "Choose a datastore to see what the import creates." : !name.trim() ? "Give a name." : null;
+
+/** Images go to their page; a composite's parts appear over time, so its job is followed on the Jobs page. */
+function afterImport(app: AppDto, result: ImportAppResult) {
+  const first = result.created[0];
+  if (app.type === "IMAGE" && first)
+    return { href: `/images/${first.id}`, message: `Importing ${app.name} as image ${first.name}` };
+  const parts = [
+    `${result.images.length} image${result.images.length === 1 ? "" : "s"}`,
+    result.vmTemplates.length ? `${result.vmTemplates.length} VM template(s)` : "",
+    result.serviceTemplate ? `service template ${result.serviceTemplate.name}` : "",
+  ].filter(Boolean);
+  return {
+    href: "/jobs?show=active",
+    message: `Importing ${app.name} (job #${result.jobId}): ${parts.join(", ")}`,
+  };
+}
+
+/**
+ * Pick a datastore of this zone and a name; the server's plan of what will be created is shown
+ * as the choices change, and one job streams the bytes of every image.
+ */
 function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
   const router = useRouter();
   const { zone } = useSession();
   const importApp = useImportApp();
-  const imageType = app.imageTemplate.type;
+  const composite = app.type !== "IMAGE";
+  const carriesTemplate = app.type === "IMAGE" && app.vmTemplate.trim() !== "";
+  const type = neededType(app);
   // the datastores that take this kind of image (a kernel goes to a FILE datastore)
-  const knownType = Object.values(TYPES_BY_DATASTORE).some((types) => types.includes(imageType));
+  const knownType = Object.values(TYPES_BY_DATASTORE).some((types) => types.includes(type));
   const datastores = useAllDatastores().filter(
-    (d) => d.enabled && (!knownType || TYPES_BY_DATASTORE[d.type].includes(imageType)),
+    (d) => d.enabled && (!knownType || TYPES_BY_DATASTORE[d.type].includes(type)),
   );
   const form = useForm({
-    initialValues: { datastoreId: "", name: app.name },
+    initialValues: { datastoreId: "", name: app.name, createVmTemplate: true },
     validate: {
       datastoreId: (v) => (v ? null : "choose a datastore"),
       name: (v) => (v.trim() ? null : "is required"),
     },
   });
-  const chosen = datastores.find((d) => String(d.id) === form.values.datastoreId);
-  const plan = chosen ? importPlan(app, chosen) : null;
+  const { datastoreId, name, createVmTemplate } = form.values;
+  const input = useMemo<ImportAppInput>(
+    () => ({
+      datastoreId: Number(datastoreId),
+      name: name.trim(),
+      ...(carriesTemplate ? { createVmTemplate } : {}),
+    }),
+    [datastoreId, name, createVmTemplate, carriesTemplate],
+  );
+  const [asked] = useDebouncedValue(input, 400);
+  const idle = idleText(datastoreId, name);
+  const preview = useImportPreview(app.id, asked, asked.datastoreId > 0 && asked.name !== "");
+  // a refusal only counts for the choices on screen, not for ones the user has since changed
+  const current = asked === input && !idle;
+  const refusal = current && preview.isError ? preview.error : null;
+  const refused = refusal instanceof ApiError ? refusal.fieldErrors() : {};
+  const chosen = datastores.find((d) => String(d.id) === datastoreId);
+  const convertTo = chosen && app.type === "IMAGE" ? conversionTo(app, chosen) : null;
 
   const submit = form.onSubmit((v) =>
     importApp.mutate(
-      { id: app.id, input: { datastoreId: Number(v.datastoreId), name: v.name.trim() } },
+      { id: app.id, input: { ...input, name: v.name.trim() } },
       {
-        onSuccess: (image) => {
-          notifySuccess(`Importing ${app.name} as image ${image.name}`);
+        onSuccess: (result) => {
+          const next = afterImport(app, result);
+          notifySuccess(next.message);
           onDone();
-          router.push(`/images/${image.id}`);
+          router.push(next.href);
         },
         onError: (err) => notifyError(err, form),
       },
@@ -105,20 +149,39 @@ function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
             })),
           ]}
           {...form.getInputProps("datastoreId")}
+          error={form.errors.datastoreId ?? refused.datastoreId}
         />
-        <TextInput label="Image name" autoComplete="off" {...form.getInputProps("name")} />
-        {chosen && plan ? (
-          <Alert color={plan.fits ? "blue" : "yellow"} title="Preview" role="status">
-            Will create image <b>{form.values.name.trim() || "—"}</b> ({imageType}) in datastore {chosen.name}
-            {plan.convertTo ? ` (converted from ${app.format} to ${plan.convertTo})` : ""} — {formatBytes(plan.bytes)}.
-            {plan.fits ? null : ` The datastore has only ${formatBytes(chosen.capacity.freeBytes)} free.`}
-          </Alert>
+        <TextInput
+          label={composite ? "Name" : "Image name"}
+          description={composite ? "base of every name created" : undefined}
+          autoComplete="off"
+          {...form.getInputProps("name")}
+          error={form.errors.name ?? refused.name}
+        />
+        {carriesTemplate ? (
+          <Switch
+            label="Create the VM template it carries"
+            description="A VM template using the new image, made from the app's template text"
+            {...form.getInputProps("createVmTemplate", { type: "checkbox" })}
+          />
         ) : null}
+        {convertTo && chosen ? (
+          <Text size="sm">
+            The bytes are converted from {app.format} to {convertTo} on the way: datastore {chosen.name} takes{" "}
+            {FORMAT_TEXT[chosen.requiredFormat]}.
+          </Text>
+        ) : null}
+        <ImportPreview
+          plan={preview.data}
+          error={refusal}
+          loading={!idle && (preview.isFetching || !current)}
+          idle={idle}
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
           </Button>
-          <Button type="submit" loading={importApp.isPending}>
+          <Button type="submit" loading={importApp.isPending} disabled={!!refusal}>
             Import
           </Button>
         </Group>

@@ -8,7 +8,7 @@ import { jobKeys } from "@/components/jobs/queries";
 import { marketplaceKeys } from "@/components/markets/queries";
 import * as appsApi from "./api";
 import type { AppFilters, ImportAppInput, LockLevel, UpdateAppInput } from "./api";
-import { isAppBusy } from "./app-state";
+import { isAppBusy, isAppTreeBusy } from "./app-state";
 
 export const appKeys = createQueryKeys<"apps", AppFilters>("apps");
 const facetsKey = [...appKeys.all, "facets"] as const;
@@ -25,6 +25,24 @@ export function useApps(filters: AppFilters) {
   });
 }
 
+/** The READY apps of one type in a marketplace, which a composite publish may reuse as parts. */
+export function useReusableApps(type: "IMAGE" | "VMTEMPLATE", marketplaceId: string) {
+  const filters: AppFilters = {
+    page: 1,
+    perPage: 200,
+    sort: "name",
+    order: "asc",
+    type,
+    state: "READY",
+    marketplaceId,
+  };
+  return useQuery({
+    queryKey: appKeys.list(filters),
+    queryFn: ({ signal }) => appsApi.listApps(filters, signal),
+    enabled: !!marketplaceId,
+  });
+}
+
 /** The values the catalog's format, hypervisor, architecture and tag filters offer. */
 export function useAppFacets() {
   return useQuery({ queryKey: facetsKey, queryFn: ({ signal }) => appsApi.listAppFacets(signal) });
@@ -34,7 +52,8 @@ export function useApp(id: number) {
   return useQuery({
     queryKey: appKeys.detail(id),
     queryFn: ({ signal }) => appsApi.getApp(id, signal),
-    refetchInterval: (query) => (query.state.data && isAppBusy(query.state.data) ? POLL_MS : false),
+    // a composite's children move with its job: the tree refreshes while any part is busy
+    refetchInterval: (query) => (query.state.data && isAppTreeBusy(query.state.data) ? POLL_MS : false),
   });
 }
 
@@ -88,12 +107,28 @@ export function useDeleteApp() {
   const invalidateAll = useInvalidateApps();
   const invalidateLists = useInvalidateApps("lists");
   return useMutation({
-    mutationFn: appsApi.deleteApp,
+    mutationFn: ({ id, withChildren }: { id: number; withChildren?: boolean }) => appsApi.deleteApp(id, withChildren),
     onSettled: (_data, error) => (error ? invalidateAll() : invalidateLists()),
   });
 }
 
-/** An import creates an image in a datastore and starts a job. */
+/**
+ * What importing an app into a datastore would create, asked again as the choices change (the
+ * caller debounces them); a refusal (no room, wrong datastore) is the query's error.
+ */
+export function useImportPreview(id: number, input: ImportAppInput, enabled: boolean) {
+  return useQuery({
+    queryKey: [...appKeys.detail(id), "import-preview", input] as const,
+    queryFn: ({ signal }) => appsApi.previewAppImport(id, input, signal),
+    enabled,
+    // the last plan stays on screen while the next one is checked
+    placeholderData: keepPreviousData,
+    retry: false,
+    staleTime: 10_000,
+  });
+}
+
+/** An import creates images (and templates) in a datastore and starts one job. */
 export function useImportApp() {
   const invalidate = useInvalidateApps();
   const qc = useQueryClient();

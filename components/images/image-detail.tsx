@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { Alert, Button, Group, Stack, Tabs, Text } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
-import { PublishAppButton } from "@/components/apps/publish-app-modal";
+import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
@@ -60,7 +60,13 @@ function ImageView({ image }: { image: ImageDto }) {
             Download
           </Button>
         ) : null}
-        <PublishAppButton image={image} />
+        <PublishToMarketButton
+          source={{ kind: "image", id: image.id }}
+          defaultName={image.name}
+          disabledReason={
+            image.state === "READY" || image.state === "USED" ? undefined : "Only a ready image can be published"
+          }
+        />
         <UploadActions image={image} canManage={canManage} withControls={false} size="sm" />
         {image.state === "READY" || image.state === "DISABLED" ? (
           <EnableToggle

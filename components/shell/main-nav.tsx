@@ -12,6 +12,8 @@ import {
   IconDisc,
   IconGauge,
   IconProgress,
+  IconStack2,
+  IconTemplate,
   IconUsers,
   IconUsersGroup,
   IconWorld,
@@ -25,7 +27,6 @@ interface NavItem {
   adminOnly?: boolean;
 }
 
-// Only pages that exist are linked; Templates join as they are built.
 const SECTIONS: { title?: string; items: NavItem[] }[] = [
   { items: [{ href: "/", label: "Dashboard", icon: IconGauge }] },
   {
@@ -33,6 +34,13 @@ const SECTIONS: { title?: string; items: NavItem[] }[] = [
     items: [
       { href: "/datastores", label: "Datastores", icon: IconDatabase },
       { href: "/images", label: "Images", icon: IconDisc },
+    ],
+  },
+  {
+    title: "Templates",
+    items: [
+      { href: "/vm-templates", label: "VM templates", icon: IconTemplate },
+      { href: "/service-templates", label: "Service templates", icon: IconStack2 },
     ],
   },
   {

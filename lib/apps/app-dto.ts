@@ -4,12 +4,14 @@ import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { latestJobs } from "@/lib/images/image-dto";
 import type { toJobSummary } from "@/lib/jobs/job-dto";
 import type { MarketDriverName } from "@/lib/markets/drivers/config";
-import type { AppDto } from "@/lib/api/operations/apps";
+import type { AppChildDto, AppDto } from "@/lib/api/operations/apps";
+import { loadAppTree, type TreeNode } from "./app-tree";
 
 export const appInclude = {
   ...ownershipInclude,
   zone: { select: { id: true, name: true } },
   marketplace: { select: { id: true, name: true, driver: true, enabled: true } },
+  _count: { select: { children: true } },
 } satisfies Prisma.MarketplaceAppInclude;
 
 export type AppRow = Prisma.MarketplaceAppGetPayload<{ include: typeof appInclude }>;
@@ -44,7 +46,10 @@ export function toAppDto(app: AppRow, job: ReturnType<typeof toJobSummary> | nul
     // a row without a type (the column's default "{}") imports as OS, as importApp reads it
     imageTemplate: { type: "OS", ...(JSON.parse(app.imageTemplate) as Partial<AppDto["imageTemplate"]>) },
     vmTemplate: app.vmTemplate,
+    serviceTemplate: app.serviceTemplate,
     originImageId: app.originImageId,
+    originTemplateId: app.originTemplateId,
+    childCount: app._count.children,
     marketplace: { ...app.marketplace, driver: app.marketplace.driver as MarketDriverName },
     zone: app.zone,
     lockLevel: app.lockLevel as AppDto["lockLevel"],
@@ -52,5 +57,44 @@ export function toAppDto(app: AppRow, job: ReturnType<typeof toJobSummary> | nul
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
     ...toOwnershipDto(app),
+  };
+}
+
+function toChildDto(node: TreeNode): AppChildDto {
+  return {
+    position: node.position,
+    slot: node.slot,
+    created: node.created,
+    app: {
+      id: node.app.id,
+      name: node.app.name,
+      type: node.app.type as AppDto["type"],
+      state: node.app.state as AppDto["state"],
+      error: node.app.error,
+      sizeBytes: Number(node.app.sizeBytes),
+      marketplace: node.app.marketplace,
+      children: node.children.map((c) => {
+        const { children: _, ...app } = toChildDto(c).app;
+        return { ...toChildDto(c), app };
+      }),
+    },
+  };
+}
+
+/** One app with its child tree and the composite apps that use it. */
+export async function toAppDetailDto(db: DbLike, app: AppRow): Promise<AppDto> {
+  const [jobs, tree, parents] = await Promise.all([
+    appJobs(db, [app.id]),
+    loadAppTree(db, app.id),
+    db.marketplaceAppChild.findMany({
+      where: { childId: app.id },
+      select: { parent: { select: { id: true, name: true, type: true } } },
+      distinct: ["parentId"],
+    }),
+  ]);
+  return {
+    ...toAppDto(app, jobs.get(app.id) ?? null),
+    children: tree.map(toChildDto),
+    parents: parents.map((p) => ({ ...p.parent, type: p.parent.type as AppDto["type"] })),
   };
 }

@@ -3,15 +3,40 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { driverOf } from "@/lib/markets/market-spec";
+import { loadAppTree, treeApps } from "./app-tree";
 import { findApp } from "./find-app";
 
 /**
  * Deletes an app and its bytes, from the app's own zone. The backend goes first: when it
  * refuses, the app stays (in ERROR, with the reason) instead of vanishing over orphaned
- * bytes as in OpenNebula.
+ * bytes as in OpenNebula. An app that a composite app uses stays until that one goes; with
+ * `withChildren`, a composite app takes along the child apps its publish created (those the
+ * user may delete and nothing else uses).
  */
-export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
+export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number; withChildren?: boolean } }) {
   const app = await findApp(ctx, input.id, "delete");
+  const parents = await db().marketplaceAppChild.findMany({
+    where: { childId: app.id },
+    select: { parent: { select: { name: true } } },
+  });
+  if (parents.length > 0)
+    throw new AppError(
+      "WRONG_STATE",
+      `App ${app.name} is a part of ${[...new Set(parents.map((p) => p.parent.name))].join(", ")}; delete that first`,
+    );
+  const children = input.withChildren ? treeApps(await loadAppTree(db(), app.id), true).reverse() : [];
+  const targets = [app];
+  for (const child of children) targets.push(await findApp(ctx, child.id, "delete"));
+  for (const target of targets) await checkDeletable(ctx, target);
+
+  for (const [i, target] of targets.entries()) {
+    // a child that another composite app also uses stays
+    if (i > 0 && (await db().marketplaceAppChild.count({ where: { childId: target.id } })) > 0) continue;
+    await deleteOne(ctx, target, i > 0 ? app.name : undefined);
+  }
+}
+
+async function checkDeletable(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>) {
   if (app.zoneId !== ctx.zone.id)
     throw new AppError("WRONG_ZONE", `App ${app.name} can only be deleted from its zone, ${app.zone.name}`);
   const active = await db().job.count({
@@ -19,6 +44,9 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number 
   });
   if (app.state === "LOCKED" || active > 0)
     throw new AppError("WRONG_STATE", `App ${app.name} is being published; cancel its job first`);
+}
+
+async function deleteOne(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>, partOf?: string) {
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
   if (app.storageKey) {
     try {
@@ -38,7 +66,7 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number 
         objectType: "MARKETPLACE_APP",
         objectId: app.id,
         objectName: app.name,
-        details: { marketplaceId: app.marketplaceId },
+        details: { marketplaceId: app.marketplaceId, ...(partOf && { partOf }) },
       },
     );
   });

@@ -13,6 +13,11 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
   const app = await findApp(ctx, input.id, "download");
   if (app.state !== "READY")
     throw new AppError("WRONG_STATE", `App ${app.name} is ${app.state}; only READY apps can be downloaded`);
+  if (app.type !== "IMAGE" || !app.storageKey)
+    throw new AppError(
+      "WRONG_STATE",
+      `App ${app.name} is a ${app.type} app: it has no bytes of its own; download its image parts or import it`,
+    );
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
   const driver = driverOf(market);
   const size = Number(app.sizeBytes);

@@ -1,13 +1,11 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { defineJob, PermanentJobError } from "@/lib/jobs/define-job";
+import { defineJob, PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
 import { driverFor } from "@/lib/datastores/drivers/registry";
 import { driverOf } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
 import { runTransfer } from "@/lib/transfer/pipeline";
-import { ingestImage } from "@/lib/images/ingest-image";
-import { discardImage } from "./discard-image";
 import { releaseImage } from "./image-hold";
 
 const publishPayload = z.object({ appId: z.number().int().positive(), imageId: z.number().int().positive() });
@@ -22,70 +20,7 @@ export const publishAppJob = defineJob({
   kind: "app.publish",
   schema: publishPayload,
   maxAttempts: 3,
-  async run(job) {
-    const app = await db().marketplaceApp.findUnique({
-      where: { id: job.payload.appId },
-      include: { marketplace: true },
-    });
-    if (!app) throw new PermanentJobError("the app was deleted");
-    // an earlier attempt finished (and the app may have been disabled since)
-    if (app.state === "READY" || app.state === "DISABLED") return;
-    if (app.state !== "LOCKED") throw new PermanentJobError(`the app is ${app.state}`);
-    const image = await db().image.findUnique({ where: { id: job.payload.imageId }, include: { datastore: true } });
-    if (!image || !image.storageKey) throw new PermanentJobError("the image to publish is gone");
-    const size = Number(image.sizeBytes);
-    const market = driverOf(app.marketplace);
-    job.progress({ bytesDone: 0, bytesTotal: size, phase: "uploading" });
-    // what an attempt that died left under this app's key (this attempt holds the lease)
-    await market.abortStaleUploads((key) => key !== app.storageKey);
-    const handle = await market.beginWrite(app.storageKey, { size, signal: job.signal });
-    let source: Readable | undefined;
-    try {
-      source = await driverFor(image.datastore).openRead(image.storageKey);
-      const result = await runTransfer({
-        source,
-        sink: handle.stream,
-        signal: job.signal,
-        decompress: false,
-        onSourceBytes: (bytes) => job.progress({ bytesDone: bytes }),
-      });
-      job.progress({ phase: "verifying" });
-      if (result.bytes !== size || result.md5 !== image.md5 || result.sha256 !== image.sha256)
-        throw new PermanentJobError(
-          `the image's bytes do not match its checksums (read ${result.bytes} of ${size} bytes, sha256 ${result.sha256})`,
-        );
-      job.signal.throwIfAborted();
-      await job.fence();
-      const { size: written } = await handle.commit();
-      const stored = await market.stat(app.storageKey);
-      if (written !== size || stored?.size !== size) {
-        await market.delete(app.storageKey).catch(() => {});
-        throw new PermanentJobError(
-          `the marketplace stored ${stored?.size ?? "no"} bytes instead of ${size}; the object was removed`,
-        );
-      }
-      await db().$transaction(async (tx) => {
-        const { count } = await tx.marketplaceApp.updateMany({
-          where: { id: app.id, state: "LOCKED" },
-          data: {
-            state: "READY",
-            error: "",
-            sizeBytes: BigInt(size),
-            virtualSizeBytes: image.virtualSizeBytes,
-            md5: result.md5,
-            sha256: result.sha256,
-            format: image.format,
-            source: market.sourceOf(app.storageKey),
-          },
-        });
-        if (count === 1) await releaseImage(tx, image.id);
-      });
-    } catch (err) {
-      source?.destroy();
-      await handle.abort();
-      throw err;
-    }
-  },
+  run: (job) => uploadImageApp(job, job.payload.appId, job.payload.imageId),
   /** Only a publish still in progress fails: a finished app keeps its bytes whatever happens. */
   async onGiveUp(p, reason) {
     const app = await db().marketplaceApp.findUnique({ where: { id: p.appId }, include: { marketplace: true } });
@@ -106,34 +41,72 @@ export const publishAppJob = defineJob({
   },
 });
 
-const importPayload = z.object({ appId: z.number().int().positive(), imageId: z.number().int().positive() });
-
 /**
- * Brings an app's bytes into a datastore as a new image: streamed from the marketplace,
- * verified against the app's size, md5 and sha256, converted to the datastore's format.
- * A failure leaves nothing: the image and any bytes are removed, the reason stays on the job.
+ * Streams an image's bytes into its IMAGE app and marks the app READY (releasing the image).
+ * Shared by the image publish and every child of a composite publish.
  */
-export const importAppJob = defineJob({
-  kind: "app.import",
-  schema: importPayload,
-  maxAttempts: 3,
-  async run(job) {
-    const app = await db().marketplaceApp.findUnique({
-      where: { id: job.payload.appId },
-      include: { marketplace: true },
+export async function uploadImageApp(
+  job: Pick<JobContext<unknown>, "signal" | "progress" | "fence">,
+  appId: number,
+  imageId: number,
+): Promise<void> {
+  const app = await db().marketplaceApp.findUnique({ where: { id: appId }, include: { marketplace: true } });
+  if (!app) throw new PermanentJobError("the app was deleted");
+  // an earlier attempt finished (and the app may have been disabled since)
+  if (app.state === "READY" || app.state === "DISABLED") return;
+  if (app.state !== "LOCKED") throw new PermanentJobError(`the app is ${app.state}`);
+  const image = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
+  if (!image || !image.storageKey) throw new PermanentJobError("the image to publish is gone");
+  const size = Number(image.sizeBytes);
+  const market = driverOf(app.marketplace);
+  job.progress({ bytesDone: 0, bytesTotal: size, phase: "uploading" });
+  // what an attempt that died left under this app's key (this attempt holds the lease)
+  await market.abortStaleUploads((key) => key !== app.storageKey);
+  const handle = await market.beginWrite(app.storageKey, { size, signal: job.signal });
+  let source: Readable | undefined;
+  try {
+    source = await driverFor(image.datastore).openRead(image.storageKey);
+    const result = await runTransfer({
+      source,
+      sink: handle.stream,
+      signal: job.signal,
+      decompress: false,
+      onSourceBytes: (bytes) => job.progress({ bytesDone: bytes }),
     });
-    if (!app) throw new PermanentJobError("the app was deleted");
-    if (app.state !== "READY") throw new PermanentJobError(`the app is ${app.state}; only READY apps can be imported`);
-    const market = driverOf(app.marketplace);
-    await ingestImage(
-      job,
-      job.payload.imageId,
-      async () => ({
-        stream: await market.openRead(app.storageKey, undefined, { signal: job.signal }),
-        length: Number(app.sizeBytes),
-      }),
-      { expectedBytes: Number(app.sizeBytes), decompress: false },
-    );
-  },
-  onGiveUp: (p) => discardImage(p.imageId),
-});
+    job.progress({ phase: "verifying" });
+    if (result.bytes !== size || result.md5 !== image.md5 || result.sha256 !== image.sha256)
+      throw new PermanentJobError(
+        `the image's bytes do not match its checksums (read ${result.bytes} of ${size} bytes, sha256 ${result.sha256})`,
+      );
+    job.signal.throwIfAborted();
+    await job.fence();
+    const { size: written } = await handle.commit();
+    const stored = await market.stat(app.storageKey);
+    if (written !== size || stored?.size !== size) {
+      await market.delete(app.storageKey).catch(() => {});
+      throw new PermanentJobError(
+        `the marketplace stored ${stored?.size ?? "no"} bytes instead of ${size}; the object was removed`,
+      );
+    }
+    await db().$transaction(async (tx) => {
+      const { count } = await tx.marketplaceApp.updateMany({
+        where: { id: app.id, state: "LOCKED" },
+        data: {
+          state: "READY",
+          error: "",
+          sizeBytes: BigInt(size),
+          virtualSizeBytes: image.virtualSizeBytes,
+          md5: result.md5,
+          sha256: result.sha256,
+          format: image.format,
+          source: market.sourceOf(app.storageKey),
+        },
+      });
+      if (count === 1) await releaseImage(tx, image.id);
+    });
+  } catch (err) {
+    source?.destroy();
+    await handle.abort();
+    throw err;
+  }
+}

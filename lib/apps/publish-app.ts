@@ -5,19 +5,21 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { sharedRights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findImage } from "@/lib/images/find-image";
-import { formatBytes } from "@/lib/format/bytes";
 import { appKey } from "@/lib/markets/app-key";
-import { findMarketplace } from "@/lib/markets/find-marketplace";
-import { MARKET_DRIVER_CAPABILITIES } from "@/lib/markets/drivers/registry";
-import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import { appInclude, appJobs, packTags, toAppDto } from "./app-dto";
 import { holdImage } from "./image-hold";
 import { publishAppJob } from "./jobs";
 import { checkVmTemplate } from "./vm-template-text";
+import { claimAppName, publishTarget } from "./publish-target";
+import { publishComposite, type DiskChoice, type RoleChoice } from "./publish-composite";
 
 export interface PublishAppInput {
   marketplaceId: number;
-  imageId: number;
+  imageId?: number;
+  vmTemplateId?: number;
+  serviceTemplateId?: number;
+  disks?: DiskChoice[];
+  roles?: RoleChoice[];
   name: string;
   version: string;
   description: string;
@@ -28,44 +30,25 @@ export interface PublishAppInput {
 }
 
 /**
- * Publishes an image as an IMAGE app. Unlike OpenNebula, which checks only the create right,
+ * Publishes an image as an IMAGE app (VM and service templates go to publishComposite). Unlike OpenNebula, which checks only the create right,
  * this needs USE on the image and on the marketplace too; the marketplace must be enabled and
  * of this zone. The app is LOCKED and the image USED until the publish job ends.
  */
 export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppInput }) {
   if (!ctx.user.createRights.includes("MARKETPLACE_APP"))
     throw forbidden("Your groups may not publish apps; ask an administrator for the create right");
+  if (input.imageId === undefined) return publishComposite({ ctx, input });
   checkVmTemplate(input.vmTemplate);
   const image = await findImage(ctx, input.imageId, "publish");
   if (image.state !== "READY" && image.state !== "USED")
     throw new AppError("WRONG_STATE", `Image ${image.name} is ${image.state}; only READY images can be published`, {
       invalidParams: [{ name: "imageId", reason: `is ${image.state}` }],
     });
-  const market = await findMarketplace(ctx, input.marketplaceId, "use");
-  if (market.zoneId !== ctx.zone.id)
-    throw new AppError("WRONG_ZONE", `Marketplace ${market.name} belongs to zone ${market.zone.name}; publish there`, {
-      invalidParams: [{ name: "marketplaceId", reason: "is not in this zone" }],
-    });
-  if (!market.enabled)
-    throw new AppError("WRONG_STATE", `Marketplace ${market.name} is disabled`, {
-      invalidParams: [{ name: "marketplaceId", reason: "is disabled" }],
-    });
-  if (!MARKET_DRIVER_CAPABILITIES[market.driver as MarketDriverName]?.create)
-    throw new AppError("WRONG_STATE", `Marketplace ${market.name} does not accept new apps`);
-  if (market.freeBytes !== null && image.sizeBytes > market.freeBytes)
-    throw new AppError(
-      "NO_SPACE",
-      `not enough space in marketplace ${market.name}: need ${formatBytes(Number(image.sizeBytes))}, free ${formatBytes(Number(market.freeBytes))}`,
-      {
-        invalidParams: [{ name: "marketplaceId", reason: "does not have the room" }],
-      },
-    );
+  const market = await publishTarget(ctx, input.marketplaceId, Number(image.sizeBytes));
   const taken = () => conflict("name", `marketplace ${market.name} already has an app named "${input.name}"`);
   try {
     const app = await db().$transaction(async (tx) => {
-      if (await tx.marketplaceApp.findFirst({ where: { marketplaceId: market.id, name: input.name } })) throw taken();
-      if (!(await tx.marketplace.findFirst({ where: { id: market.id, enabled: true } })))
-        throw new AppError("WRONG_STATE", `Marketplace ${market.name} is disabled`);
+      await claimAppName(tx, market, input.name);
       if (!(await holdImage(tx, image.id))) throw new AppError("WRONG_STATE", `Image ${image.name} is no longer READY`);
       const created = await tx.marketplaceApp.create({
         data: {

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
-import { AppError, conflict, isUniqueViolation } from "@/lib/errors";
+import { AppError, conflict, invalid, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { appInclude, packTags } from "./app-dto";
 import { findApp } from "./find-app";
@@ -31,6 +31,8 @@ export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInpu
   try {
     const row = await db().$transaction(async (tx) => {
       const app = await findApp({ ...ctx, tx }, id, op);
+      if (fields.vmTemplate !== undefined && app.type !== "IMAGE")
+        throw invalid("vmTemplate", `the template of a ${app.type} app names its parts and is fixed by its publish`);
       const data: Record<string, unknown> = { ...fields };
       if (tags) data.tags = packTags(tags);
       if (enabled !== undefined) {

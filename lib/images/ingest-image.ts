@@ -29,11 +29,17 @@ export async function ingestImage(
     expectedBytes?: number;
     /** false for sources that hold image bytes as they are (apps): never decompress them */
     decompress?: boolean;
+    /**
+     * commit the bytes but leave the image LOCKED: a composite import makes all its images
+     * READY together, once every one is in
+     */
+    keepLocked?: boolean;
   } = {},
 ): Promise<void> {
   const img = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!img) throw new PermanentJobError(`image ${imageId} no longer exists`);
   if (img.state === "READY") return; // a previous attempt finished; nothing to redo
+  if (opts.keepLocked && img.state === "LOCKED" && img.storageKey) return; // committed, awaiting the others
   const ds = img.datastore;
   const driver = driverFor(ds);
   if (!driver.capabilities.localPath)
@@ -125,7 +131,7 @@ export async function ingestImage(
     await db().image.update({
       where: { id: imageId },
       data: {
-        state: "READY",
+        state: opts.keepLocked ? "LOCKED" : "READY",
         error: "",
         format,
         sizeBytes: BigInt(size),

@@ -1,6 +1,7 @@
 import type { JobDefinition } from "./define-job";
 import { importUploadJob, importUrlJob } from "@/lib/images/jobs";
-import { importAppJob, publishAppJob } from "@/lib/apps/jobs";
+import { publishAppJob } from "@/lib/apps/jobs";
+import { importAppJob, publishCompositeJob } from "@/lib/apps/composite-jobs";
 import { monitorMarketJob } from "@/lib/markets/monitor-marketplace";
 
 /** Every kind of job a worker can run. */
@@ -8,6 +9,7 @@ const DEFINITIONS: JobDefinition[] = [
   importUrlJob,
   importUploadJob,
   publishAppJob,
+  publishCompositeJob,
   importAppJob,
   monitorMarketJob,
 ] as unknown as JobDefinition[];

@@ -20,6 +20,15 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
       "CONFLICT",
       `Marketplace ${market.name} still has ${apps.length} app(s); delete them first or ask for them to be deleted too`,
     );
+  const usedElsewhere = await db().marketplaceAppChild.findFirst({
+    where: { child: { marketplaceId: market.id }, parent: { marketplaceId: { not: market.id } } },
+    select: { parent: { select: { name: true } }, child: { select: { name: true } } },
+  });
+  if (usedElsewhere)
+    throw new AppError(
+      "WRONG_STATE",
+      `App ${usedElsewhere.child.name} is a part of app ${usedElsewhere.parent.name} of another marketplace; delete that first`,
+    );
   const busy = apps.find((a) => a.state === "LOCKED" || a.state === "INIT");
   if (busy) throw new AppError("WRONG_STATE", `App ${busy.name} is still being published; wait or cancel its job`);
   // no publish may start while the bytes go; the final transaction checks that none did
@@ -49,6 +58,7 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
         where: { marketplaceId: market.id, state: { in: ["INIT", "LOCKED"] } },
       });
       if (started > 0) throw new AppError("WRONG_STATE", `A publish into ${market.name} started meanwhile; try again`);
+      await tx.marketplaceAppChild.deleteMany({ where: { parent: { marketplaceId: market.id } } });
       await tx.marketplaceApp.deleteMany({ where: { marketplaceId: market.id } });
       await tx.marketplace.delete({ where: { id: market.id } });
       await recordAudit(

@@ -42,4 +42,16 @@ export const SHARED_MODELS: Partial<Record<ResourceType, SharedModel>> = {
     },
     update: (db, id, data) => db.marketplaceApp.update({ where: { id }, data }),
   },
+  VM_TEMPLATE: {
+    label: "VM template",
+    local: true,
+    find: (db, id) => db.vmTemplate.findUnique({ where: { id } }),
+    update: (db, id, data) => db.vmTemplate.update({ where: { id }, data }),
+  },
+  SERVICE_TEMPLATE: {
+    label: "Service template",
+    local: true,
+    find: (db, id) => db.serviceTemplate.findUnique({ where: { id } }),
+    update: (db, id, data) => db.serviceTemplate.update({ where: { id }, data }),
+  },
 };

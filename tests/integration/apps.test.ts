@@ -375,14 +375,21 @@ describe("import", () => {
     ] as const) {
       const res = await client.post(`/api/v1/apps/${app.id}/import`, { datastoreId: rawDs.id, name });
       expect(res.status, res.text).toBe(201);
+      // an app that carries a VM template brings it too, with the new image as its disk
       expect(res.json).toMatchObject({
+        images: [{ name, app: { id: app.id } }],
+        vmTemplates: app.vmTemplate ? [{ name, app: { id: app.id }, disks: [name] }] : [],
+        serviceTemplate: null,
+      });
+      expect(res.json.created).toHaveLength(1);
+      expect(res.json.created[0]).toMatchObject({
         name,
         state: "LOCKED",
         origin: "APP",
         fromAppId: app.id,
         datastore: { id: rawDs.id },
       });
-      const img = await settleImage(client, res.json.id);
+      const img = await settleImage(client, res.json.created[0].id);
       expect(img, img.error).toMatchObject({
         state: "READY",
         format: "raw",
@@ -393,6 +400,10 @@ describe("import", () => {
       });
       const file = path.join(rawDs.basePath, `img-${img.id}`);
       execFileSync("qemu-img", ["compare", "-q", "-f", "qcow2", "-F", "raw", qcow2Path, file]);
+      const vts = await db().vmTemplate.findMany({ where: { name, fromAppId: app.id } });
+      expect(vts.map((v) => v.template)).toEqual(
+        app.vmTemplate ? [`CPU = "1"\nMEMORY = "512"\nDISK = [\n  IMAGE_ID = "${img.id}" ]\n`] : [],
+      );
       expect(img.sha256).toBe(digests(readFileSync(file)).sha256);
     }
     expectProblem(await d.post(`/api/v1/apps/${s3App.id}/import`, { datastoreId: rawDs.id, name: "from-s3" }), 409, [
@@ -418,13 +429,15 @@ describe("import", () => {
         const before = readdirSync(rawDs.basePath);
         const res = await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: rawDs.id, name });
         expect(res.status, res.text).toBe(201);
-        const job = await settleJob(admin, res.json.job.id);
+        const imageId = res.json.created[0].id;
+        expect(res.json.created[0].job.id).toBe(res.json.jobId);
+        const job = await settleJob(admin, res.json.jobId);
         expect(job.state).toBe("FAILED");
         expect(job.error).toMatch(reason);
-        expectProblem(await admin.get(`/api/v1/images/${res.json.id}`), 404);
-        expect(await db().image.count({ where: { id: res.json.id } })).toBe(0);
+        expectProblem(await admin.get(`/api/v1/images/${imageId}`), 404);
+        expect(await db().image.count({ where: { id: imageId } })).toBe(0);
         expect(readdirSync(rawDs.basePath)).toEqual(before);
-        expect(readdirSync(rawDs.basePath).filter((f) => f.startsWith(`img-${res.json.id}`))).toEqual([]);
+        expect(readdirSync(rawDs.basePath).filter((f) => f.startsWith(`img-${imageId}`))).toEqual([]);
         writeFileSync(file, original);
       }
     } finally {

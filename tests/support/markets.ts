@@ -119,3 +119,43 @@ export async function urlImage(
     return img.state === "READY" ? (img as Json) : null;
   });
 }
+
+/** Waits until a job has ended (SUCCEEDED, FAILED or CANCELLED); returns its DTO. */
+export async function settleJob(client: ApiClient, id: number, timeoutMs = 60_000): Promise<Json> {
+  return waitFor(
+    `job ${id} to end`,
+    async () => {
+      const res = await client.get(`/api/v1/jobs/${id}`);
+      expect(res.status, res.text).toBe(200);
+      return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(res.json.state) ? (res.json as Json) : null;
+    },
+    timeoutMs,
+  );
+}
+
+/** Creates a VM template from OpenNebula template text through the API. */
+export async function createVmTemplate(client: ApiClient, name: string, template: string): Promise<Json> {
+  const res = await client.post("/api/v1/vm-templates", { name, template });
+  expect(res.status, res.text).toBe(201);
+  return res.json;
+}
+
+/** Creates a service template (the OneFlow document) through the API. */
+export async function createServiceTemplate(client: ApiClient, body: Record<string, unknown>): Promise<Json> {
+  const res = await client.post("/api/v1/service-templates", body);
+  expect(res.status, res.text).toBe(201);
+  return res.json;
+}
+
+/** The one VM template (or service template) of a user with this exact name, through the API; null when none. */
+export async function templateNamed(
+  client: ApiClient,
+  kind: "vm-templates" | "service-templates",
+  name: string,
+): Promise<Json | null> {
+  const res = await client.get(`/api/v1/${kind}?q=${encodeURIComponent(name)}&perPage=100`);
+  expect(res.status, res.text).toBe(200);
+  const found = res.json.items.filter((t: { name: string }) => t.name === name);
+  expect(found.length).toBeLessThanOrEqual(1);
+  return found[0] ?? null;
+}

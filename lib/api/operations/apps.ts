@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, ref, timestamp } from "@/lib/api/schemas";
+import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
 import { MARKET_DRIVERS } from "@/lib/markets/drivers/config";
 import { imageDto, jobSummaryDto } from "./images";
@@ -9,6 +9,29 @@ import { permissionOperations } from "./shared";
 export const APP_TYPES = ["IMAGE", "VMTEMPLATE", "SERVICE_TEMPLATE"] as const;
 export const APP_STATES = ["INIT", "LOCKED", "READY", "ERROR", "DISABLED"] as const;
 export const LOCK_LEVELS = ["USE", "MANAGE", "ADMIN"] as const;
+
+/** A child app as a composite app's tree shows it. */
+const childAppRef = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  type: z.enum(APP_TYPES),
+  state: z.enum(APP_STATES),
+  error: z.string(),
+  sizeBytes: z.number(),
+  marketplace: ref,
+});
+const appChild = z.object({
+  position: z.number().int(),
+  /** the disk ("DISK 0") or the role name the child stands for */
+  slot: z.string(),
+  /** false when the publish reused an app that existed before */
+  created: z.boolean(),
+  app: childAppRef,
+});
+export const appChildDto = appChild.extend({
+  app: childAppRef.extend({ children: z.array(appChild) }),
+});
+export type AppChildDto = z.infer<typeof appChildDto>;
 
 export const appDto = z
   .object({
@@ -32,10 +55,23 @@ export const appDto = z
     source: z.string(),
     /** image attributes an import recreates */
     imageTemplate: z.object({ type: z.string() }).catchall(z.string()),
-    /** VM template carried along (OpenNebula template text) */
+    /**
+     * VM template carried along (OpenNebula template text); a VMTEMPLATE app's disks name
+     * their child apps by APP_ID
+     */
     vmTemplate: z.string(),
+    /** a SERVICE_TEMPLATE app's OneFlow JSON body ("" for other apps); roles name their child apps by app_id */
+    serviceTemplate: z.string(),
     /** the image it was published from, when it still exists */
     originImageId: z.number().int().nullable(),
+    /** the VM or service template a composite app was published from */
+    originTemplateId: z.number().int().nullable(),
+    /** how many child apps a composite app has */
+    childCount: z.number().int(),
+    /** the child tree (two levels: roles, then disks); only in single-app responses */
+    children: z.array(appChildDto).optional(),
+    /** composite apps that use this app as a child */
+    parents: z.array(z.object({ id: z.number().int(), name: z.string(), type: z.enum(APP_TYPES) })).optional(),
     marketplace: z.object({
       id: z.number().int(),
       name: z.string(),
@@ -114,25 +150,62 @@ export const listAppFacets = defineOperation({
   }),
 });
 
+const reuse = z.number().int().positive().nullable().default(null);
+const diskChoices = z
+  .array(z.object({ appId: reuse }))
+  .max(64)
+  .describe("per image disk of the VM template, in order: a READY IMAGE app to reuse, or null to publish the image");
+
 export const publishApp = defineOperation({
   id: "publishApp",
   method: "POST",
   path: "/api/v1/apps",
   summary:
-    "Publish an image as an app into a marketplace of the local zone (USE on both, create right); a job copies the bytes",
+    "Publish an image, a VM template (with its disk images as child apps) or a service template (with its roles' VM templates) into a marketplace of the local zone; one job copies every byte, any failure removes everything",
   tag: "Apps",
   auth: "user",
-  body: z.object({
-    marketplaceId: z.number().int().positive(),
-    imageId: z.number().int().positive(),
-    name: objectName,
-    version: shortText(64).min(1, "is required").default("1.0"),
-    description: description.default(""),
-    tags: tags.default([]),
-    hypervisor: shortText(64).default(""),
-    architecture: shortText(64).default(""),
-    vmTemplate: vmTemplate.default(""),
-  }),
+  body: z
+    .object({
+      marketplaceId: z.number().int().positive(),
+      /** exactly one of imageId, vmTemplateId, serviceTemplateId */
+      imageId: z.number().int().positive().optional(),
+      vmTemplateId: z.number().int().positive().optional(),
+      serviceTemplateId: z.number().int().positive().optional(),
+      name: objectName,
+      version: shortText(64).min(1, "is required").default("1.0"),
+      description: description.default(""),
+      tags: tags.default([]),
+      hypervisor: shortText(64).default(""),
+      architecture: shortText(64).default(""),
+      /** an IMAGE app's carried VM template */
+      vmTemplate: vmTemplate.default(""),
+      /** for a VM template: reuse choices per image disk */
+      disks: diskChoices.optional(),
+      /** for a service template: per role, a READY VMTEMPLATE app to reuse or the disk choices of its VM template */
+      roles: z
+        .array(z.object({ appId: reuse, disks: diskChoices.optional() }))
+        .max(32)
+        .optional(),
+    })
+    .superRefine((v, ctx) => {
+      const given = [v.imageId, v.vmTemplateId, v.serviceTemplateId].filter((x) => x !== undefined).length;
+      if (given !== 1)
+        ctx.addIssue({
+          code: "custom",
+          path: [v.vmTemplateId ? "vmTemplateId" : v.serviceTemplateId ? "serviceTemplateId" : "imageId"],
+          message: "give exactly one of imageId, vmTemplateId, serviceTemplateId",
+        });
+      if (v.disks && !v.vmTemplateId)
+        ctx.addIssue({ code: "custom", path: ["disks"], message: "only applies to a VM template" });
+      if (v.roles && !v.serviceTemplateId)
+        ctx.addIssue({ code: "custom", path: ["roles"], message: "only applies to a service template" });
+      if (v.vmTemplate && !v.imageId)
+        ctx.addIssue({
+          code: "custom",
+          path: ["vmTemplate"],
+          message: "only an image app carries a VM template text; a VM template is published with vmTemplateId",
+        });
+    }),
   response: appDto,
   status: 201,
 });
@@ -176,10 +249,12 @@ export const deleteApp = defineOperation({
   id: "deleteApp",
   method: "DELETE",
   path: "/api/v1/apps/{id}",
-  summary: "Delete an app and its bytes (MANAGE, in its own zone); when the backend refuses, the app stays in ERROR",
+  summary:
+    "Delete an app and its bytes (MANAGE, in its own zone; refused while a composite app uses it); withChildren also deletes the child apps its publish created that nothing else uses",
   tag: "Apps",
   auth: "user",
   params: idParams,
+  query: z.object({ withChildren: queryBool.default(false) }),
   status: 204,
 });
 
@@ -206,20 +281,74 @@ export const unlockApp = defineOperation({
   response: appDto,
 });
 
+const importBody = z.object({
+  datastoreId: z.number().int().positive(),
+  /** the new image's name (IMAGE app), or the base of every name a composite import creates */
+  name: objectName,
+  /** for an IMAGE app that carries a VM template: create that template too (default true) */
+  createVmTemplate: z.boolean().default(true),
+});
+
+/** What an import will create (and, once started, is creating). */
+export const importPlanDto = z.object({
+  images: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      sizeBytes: z.number(),
+      /** the IMAGE app the bytes come from */
+      app: z.object({ id: z.number().int(), name: z.string() }),
+    }),
+  ),
+  vmTemplates: z.array(
+    z.object({
+      name: z.string(),
+      /** the app whose template it is */
+      app: z.object({ id: z.number().int(), name: z.string() }),
+      /** the names of its disk images, in disk order */
+      disks: z.array(z.string()),
+    }),
+  ),
+  serviceTemplate: z
+    .object({
+      name: z.string(),
+      roles: z.array(z.object({ name: z.string(), vmTemplate: z.string() })),
+    })
+    .nullable(),
+  datastore: ref,
+  totalBytes: z.number(),
+  freeBytes: z.number(),
+});
+export type ImportPlanDto = z.infer<typeof importPlanDto>;
+
+export const previewAppImport = defineOperation({
+  id: "previewAppImport",
+  method: "POST",
+  path: "/api/v1/apps/{id}/import-preview",
+  summary:
+    "What importing an app would create (images, VM templates, service template), with the same checks as the import",
+  tag: "Apps",
+  auth: "user",
+  params: idParams,
+  body: importBody,
+  response: importPlanDto,
+});
+
 export const importApp = defineOperation({
   id: "importApp",
   method: "POST",
   path: "/api/v1/apps/{id}/import",
   summary:
-    "Import a READY app into a datastore of the local zone (USE on app and datastore); a job streams and verifies the bytes",
+    "Import a READY app into a datastore of the local zone (USE on app, children and datastore): one job streams and verifies every image, then creates the templates; any failure removes everything",
   tag: "Apps",
   auth: "user",
   params: idParams,
-  body: z.object({
-    datastoreId: z.number().int().positive(),
-    name: objectName,
+  body: importBody,
+  response: importPlanDto.extend({
+    jobId: z.number().int(),
+    /** the images being imported (LOCKED until their bytes are in) */
+    created: z.array(imageDto),
   }),
-  response: imageDto,
   status: 201,
 });
 

@@ -13,3 +13,4 @@ export * as jobs from "./jobs";
 export * as uploads from "./uploads";
 export * as marketplaces from "./marketplaces";
 export * as apps from "./apps";
+export * as templates from "./templates";

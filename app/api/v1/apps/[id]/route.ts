@@ -8,4 +8,6 @@ export const GET = withApi(ops.getApp, ({ ctx, params }) => getApp({ ctx, input:
 export const PATCH = withApi(ops.updateApp, ({ ctx, params, body }) =>
   updateApp({ ctx, input: { ...body, ...params } }),
 );
-export const DELETE = withApi(ops.deleteApp, ({ ctx, params }) => deleteApp({ ctx, input: params }));
+export const DELETE = withApi(ops.deleteApp, ({ ctx, params, query }) =>
+  deleteApp({ ctx, input: { ...params, ...query } }),
+);
