@@ -5,7 +5,9 @@ import { latestJobs } from "@/lib/images/image-dto";
 import type { toJobSummary } from "@/lib/jobs/job-dto";
 import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { AppChildDto, AppDto } from "@/lib/api/operations/apps";
-import { loadAppTree, type TreeNode } from "./app-tree";
+import { whereHolds } from "@/lib/permissions/visibility";
+import type { Subject } from "@/lib/permissions/rights";
+import { loadAppTree, treeApps, type TreeNode } from "./app-tree";
 
 export const appInclude = {
   ...ownershipInclude,
@@ -81,8 +83,11 @@ function toChildDto(node: TreeNode): AppChildDto {
   };
 }
 
-/** One app with its child tree and the composite apps that use it. */
-export async function toAppDetailDto(db: DbLike, app: AppRow): Promise<AppDto> {
+/**
+ * One app with its child tree and the composite apps that use it, as far as the user may see
+ * them: a part or parent the user may not use is left out (its name is not theirs to learn).
+ */
+export async function toAppDetailDto(db: DbLike, app: AppRow, subject: Subject): Promise<AppDto> {
   const [jobs, tree, parents] = await Promise.all([
     appJobs(db, [app.id]),
     loadAppTree(db, app.id),
@@ -92,9 +97,22 @@ export async function toAppDetailDto(db: DbLike, app: AppRow): Promise<AppDto> {
       distinct: ["parentId"],
     }),
   ]);
+  const ids = [...treeApps(tree).map((a) => a.id), ...parents.map((p) => p.parent.id)];
+  const visible = new Set(
+    (
+      await db.marketplaceApp.findMany({
+        where: { AND: [{ id: { in: ids } }, whereHolds(subject)] },
+        select: { id: true },
+      })
+    ).map((a) => a.id),
+  );
+  const prune = (nodes: TreeNode[]): TreeNode[] =>
+    nodes.filter((n) => visible.has(n.app.id)).map((n) => ({ ...n, children: prune(n.children) }));
   return {
     ...toAppDto(app, jobs.get(app.id) ?? null),
-    children: tree.map(toChildDto),
-    parents: parents.map((p) => ({ ...p.parent, type: p.parent.type as AppDto["type"] })),
+    children: prune(tree).map(toChildDto),
+    parents: parents
+      .filter((p) => visible.has(p.parent.id))
+      .map((p) => ({ ...p.parent, type: p.parent.type as AppDto["type"] })),
   };
 }

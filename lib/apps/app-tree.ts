@@ -9,6 +9,7 @@ const nodeSelect = {
   sizeBytes: true,
   virtualSizeBytes: true,
   storageKey: true,
+  source: true,
   originImageId: true,
   marketplaceId: true,
   marketplace: { select: { id: true, name: true } },
@@ -23,6 +24,7 @@ export interface TreeApp {
   sizeBytes: bigint;
   virtualSizeBytes: bigint;
   storageKey: string;
+  source: string;
   originImageId: number | null;
   marketplaceId: number;
   marketplace: { id: number; name: string };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { defineJob, PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
-import { isUniqueViolation } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import { driverOf } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
 import { ingestImage } from "@/lib/images/ingest-image";
@@ -70,7 +70,9 @@ export const publishCompositeJob = defineJob({
       const what = `child app ${app.name}${image ? ` (image ${image.name})` : ""}`;
       if (!image) throw new PermanentJobError(`${what} failed: the image it publishes is gone`);
       try {
-        await uploadImageApp(partOf(job, offset, size, `${app.name} (${i + 1}/${uploads.length})`), app.id, image.id);
+        await uploadImageApp(partOf(job, offset, size, `${app.name} (${i + 1}/${uploads.length})`), app.id, image.id, {
+          keepLocked: true,
+        });
       } catch (err) {
         throw blame(err, what);
       }
@@ -83,11 +85,21 @@ export const publishCompositeJob = defineJob({
     await db().$transaction(async (tx) => {
       const tree = await loadAppTree(tx, root.id);
       const createdIds = new Set(created.map((a) => a.id));
-      // every part is READY now, but for the VM template apps this publish is about to finish
-      const waiting = treeApps(tree).find(
-        (a) => a.state !== "READY" && !(createdIds.has(a.id) && a.type === "VMTEMPLATE"),
-      );
-      if (waiting) throw new PermanentJobError(`child app ${waiting.name} is ${waiting.state}`);
+      for (const app of treeApps(tree)) {
+        const ready = createdIds.has(app.id)
+          ? app.state === "LOCKED" && (app.type !== "IMAGE" || app.source !== "")
+          : app.state === "READY";
+        if (!ready) throw new PermanentJobError(`child app ${app.name} is ${app.state}`);
+      }
+      // every part becomes READY with the parent, and the images are released together
+      for (const app of treeApps(tree, true)) {
+        if (app.type !== "IMAGE") continue;
+        const { count } = await tx.marketplaceApp.updateMany({
+          where: { id: app.id, state: "LOCKED" },
+          data: { state: "READY" },
+        });
+        if (count === 1) await releaseImage(tx, app.originImageId);
+      }
       for (const node of tree) {
         if (!node.created || node.app.type !== "VMTEMPLATE") continue;
         await tx.marketplaceApp.updateMany({
@@ -100,48 +112,62 @@ export const publishCompositeJob = defineJob({
         data: { state: "READY", error: "", ...imageBytes(tree) },
       });
     });
+    job.progress({ phase: "published" });
   },
-  onGiveUp: (p) => rollbackPublish(p.appId),
+  onGiveUp: (p, reason) => rollbackPublish(p.appId, reason),
 });
 
 /**
- * Removes what a composite publish created: the bytes of its new image apps, then the apps
- * (parent first), releasing the images still held. Apps it reused stay; so does a child that
- * another composite app has started using meanwhile. A publish that finished is left alone.
+ * Removes what a composite publish created: the bytes of its new image apps first, then the
+ * apps (parent first), releasing the images they held. Apps it reused stay. When a backend
+ * refuses to remove some bytes, nothing is deleted: the parent and its parts stay in ERROR with
+ * the reason, so that deleting the app later retries (no bytes are ever orphaned). A publish
+ * that finished is left alone.
  */
-export async function rollbackPublish(rootId: number): Promise<void> {
-  const root = await db().marketplaceApp.findUnique({ where: { id: rootId }, include: { marketplace: true } });
+export async function rollbackPublish(rootId: number, reason: string): Promise<void> {
+  const root = await db().marketplaceApp.findUnique({ where: { id: rootId } });
   if (!root || root.state === "READY" || root.state === "DISABLED") return;
   const created = treeApps(await loadAppTree(db(), root.id), true);
-  const markets = new Map([[root.marketplaceId, root.marketplace]]);
-  await db().$transaction(async (tx) => {
-    await tx.marketplaceApp.delete({ where: { id: root.id } });
-    for (const app of created.filter((a) => a.type !== "IMAGE"))
-      await tx.marketplaceApp.deleteMany({ where: { id: app.id, parents: { none: {} } } });
-    for (const app of created.filter((a) => a.type === "IMAGE")) {
-      const { count } = await tx.marketplaceApp.deleteMany({ where: { id: app.id, parents: { none: {} } } });
-      if (count === 1 && app.state !== "READY") await releaseImage(tx, app.originImageId);
-    }
-  });
-  const gone = await db().marketplaceApp.findMany({
-    where: { id: { in: created.map((a) => a.id) } },
-    select: { id: true },
-  });
-  const kept = new Set(gone.map((g) => g.id));
+  const markets = new Map<number, Parameters<typeof driverOf>[0]>();
+  const marketOf = async (id: number) => {
+    if (!markets.has(id)) markets.set(id, await db().marketplace.findUniqueOrThrow({ where: { id } }));
+    return markets.get(id)!;
+  };
+  await marketOf(root.marketplaceId);
+  const failures: string[] = [];
   for (const app of created) {
-    if (kept.has(app.id) || !app.storageKey) continue;
-    const market =
-      markets.get(app.marketplaceId) ?? (await db().marketplace.findUnique({ where: { id: app.marketplaceId } }));
-    if (!market) continue;
-    markets.set(app.marketplaceId, market);
-    await driverOf(market)
-      .delete(app.storageKey)
-      .catch(() => {});
+    if (app.type !== "IMAGE" || !app.storageKey) continue;
+    try {
+      await driverOf(await marketOf(app.marketplaceId)).delete(app.storageKey);
+    } catch (err) {
+      failures.push(`${app.name}: ${(err as Error).message}`);
+    }
   }
   for (const market of markets.values()) await sweepUnfinished(market.id, driverOf(market)).catch(() => {});
+  await db().$transaction(async (tx) => {
+    for (const app of created) {
+      if (app.type !== "IMAGE") continue;
+      const row = await tx.marketplaceApp.findUnique({ where: { id: app.id }, select: { state: true } });
+      if (row?.state === "LOCKED") await releaseImage(tx, app.originImageId);
+    }
+    if (failures.length > 0) {
+      await tx.marketplaceApp.updateMany({
+        where: { id: { in: [root.id, ...created.map((a) => a.id)] }, state: { in: ["INIT", "LOCKED"] } },
+        data: {
+          state: "ERROR",
+          error: `${reason}; the bytes of some parts could not be removed (deleting the app retries): ${failures.join("; ")}`,
+        },
+      });
+      return;
+    }
+    await tx.marketplaceApp.delete({ where: { id: root.id } });
+    for (const type of ["VMTEMPLATE", "IMAGE"])
+      for (const app of created.filter((a) => a.type === type))
+        await tx.marketplaceApp.deleteMany({ where: { id: app.id, parents: { none: {} } } });
+  });
 }
 
-const importPayload = z.object({
+const importPayloadShape = z.object({
   /** the app the user imports (the root of the tree) */
   appId: z.number().int().positive(),
   /** one image per IMAGE app of the tree, in the order they are imported */
@@ -150,15 +176,32 @@ const importPayload = z.object({
   vmTemplates: z.array(z.object({ appId: z.number().int().positive(), name: z.string() })),
   /** the service template to create at the end (SERVICE_TEMPLATE apps) */
   serviceTemplate: z.object({ name: z.string() }).nullable(),
-  owner: z.object({
-    zoneId: z.number().int(),
-    ownerId: z.number().int(),
-    groupId: z.number().int(),
-    ownerRights: z.number().int(),
-    groupRights: z.number().int(),
-    otherRights: z.number().int(),
-  }),
+  /** who owns the templates it creates (null when it creates none) */
+  owner: z
+    .object({
+      zoneId: z.number().int(),
+      ownerId: z.number().int(),
+      groupId: z.number().int(),
+      ownerRights: z.number().int(),
+      groupRights: z.number().int(),
+      otherRights: z.number().int(),
+    })
+    .nullable(),
 });
+
+/** Imports queued before composite apps carried `{appId, imageId}`: one image, no template. */
+const importPayload = z.preprocess((raw) => {
+  const v = raw as { appId?: number; imageId?: number; images?: unknown };
+  if (v && typeof v === "object" && v.imageId !== undefined && v.images === undefined)
+    return {
+      appId: v.appId,
+      images: [{ appId: v.appId, imageId: v.imageId }],
+      vmTemplates: [],
+      serviceTemplate: null,
+      owner: null,
+    };
+  return raw;
+}, importPayloadShape);
 export type ImportPayload = z.infer<typeof importPayload>;
 
 /**
@@ -218,14 +261,15 @@ export const importAppJob = defineJob({
     await job.fence();
     const imageOfApp = new Map(p.images.map((i) => [i.appId, i.imageId]));
     const ids = [...new Set(p.images.map((i) => i.imageId))];
-    // an attempt that died after its commit: the images are READY and the templates exist
-    if ((await db().image.count({ where: { id: { in: ids }, state: "READY" } })) === ids.length && ids.length > 0)
-      return;
+    if (await finishedBefore(p, ids)) return; // an attempt that died after its commit
+    if ((p.vmTemplates.length > 0 || p.serviceTemplate) && !p.owner)
+      throw new PermanentJobError("the import does not say who owns its templates");
     try {
       await db().$transaction(async (tx) => {
         const vmOfApp = new Map<number, number>();
         for (const vt of p.vmTemplates) {
-          const app = appOf.get(vt.appId)!;
+          const app = appOf.get(vt.appId);
+          if (!app) throw new PermanentJobError(`app ${vt.appId}, whose VM template it imports, was deleted`);
           const parsed = parseTemplate(app.vmTemplate);
           const template =
             app.type === "IMAGE"
@@ -233,7 +277,7 @@ export const importAppJob = defineJob({
               : templateFromMarket(parsed, imageOfApp);
           const row = await tx.vmTemplate.create({
             data: {
-              ...p.owner,
+              ...p.owner!,
               name: vt.name,
               description: app.description,
               template: serializeTemplate(template),
@@ -243,10 +287,9 @@ export const importAppJob = defineJob({
           vmOfApp.set(app.id, row.id);
         }
         if (p.serviceTemplate) {
-          const root = appOf.get(p.appId)!;
-          const body = JSON.parse(root.serviceTemplate) as Record<string, unknown> & {
-            roles: (Record<string, unknown> & { app_id?: number })[];
-          };
+          const root = appOf.get(p.appId);
+          if (!root) throw new PermanentJobError("the service app was deleted");
+          const body = serviceBodyOf(root.serviceTemplate);
           const roles = body.roles.map(({ app_id, ...role }) => {
             const vm = vmOfApp.get(Number(app_id));
             if (vm === undefined)
@@ -255,7 +298,7 @@ export const importAppJob = defineJob({
           });
           await tx.serviceTemplate.create({
             data: {
-              ...p.owner,
+              ...p.owner!,
               name: p.serviceTemplate.name,
               description: root.description,
               body: JSON.stringify({ ...body, name: p.serviceTemplate.name, roles }),
@@ -272,6 +315,8 @@ export const importAppJob = defineJob({
     } catch (err) {
       if (isUniqueViolation(err))
         throw new PermanentJobError("a template with one of the names of this import was created meanwhile");
+      // a template the app carries that cannot be written back is not going to change on a retry
+      if (err instanceof AppError && !(err instanceof PermanentJobError)) throw new PermanentJobError(err.message);
       throw err;
     }
   },
@@ -279,3 +324,27 @@ export const importAppJob = defineJob({
     for (const part of p.images) await discardImage(part.imageId).catch(() => {});
   },
 });
+
+/** Whether an earlier attempt of this import committed (its images READY, its templates made). */
+async function finishedBefore(p: ImportPayload, imageIds: number[]): Promise<boolean> {
+  if (imageIds.length > 0)
+    return (await db().image.count({ where: { id: { in: imageIds }, state: "READY" } })) === imageIds.length;
+  const first = p.vmTemplates[0];
+  if (!first || !p.owner) return false;
+  return (
+    (await db().vmTemplate.count({ where: { ownerId: p.owner.ownerId, name: first.name, fromAppId: first.appId } })) > 0
+  );
+}
+
+/** The OneFlow body a SERVICE_TEMPLATE app carries (written by the publish, roles by app id). */
+export function serviceBodyOf(text: string): Record<string, unknown> & {
+  roles: (Record<string, unknown> & { name: string; app_id?: number })[];
+} {
+  try {
+    const body = JSON.parse(text || "{}") as { roles?: unknown };
+    if (Array.isArray(body.roles)) return body as ReturnType<typeof serviceBodyOf>;
+  } catch {
+    // reported below
+  }
+  throw new PermanentJobError("the app's service template is not a OneFlow document with roles");
+}

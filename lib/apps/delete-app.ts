@@ -10,8 +10,8 @@ import { findApp } from "./find-app";
  * Deletes an app and its bytes, from the app's own zone. The backend goes first: when it
  * refuses, the app stays (in ERROR, with the reason) instead of vanishing over orphaned
  * bytes as in OpenNebula. An app that a composite app uses stays until that one goes; with
- * `withChildren`, a composite app takes along the child apps its publish created (those the
- * user may delete and nothing else uses).
+ * `withChildren`, a composite app takes along the child apps its publish created that nothing
+ * else uses (the user must be allowed to delete each of them, or nothing is deleted).
  */
 export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number; withChildren?: boolean } }) {
   const app = await findApp(ctx, input.id, "delete");
@@ -47,6 +47,13 @@ async function checkDeletable(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>
 }
 
 async function deleteOne(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>, partOf?: string) {
+  // claimed first: no publish can make it a part, nor an import start, while its bytes go
+  const { count } = await db().marketplaceApp.updateMany({
+    where: { id: app.id, parents: { none: {} }, state: { notIn: ["INIT", "LOCKED"] } },
+    data: { state: "LOCKED" },
+  });
+  if (count === 0)
+    throw new AppError("WRONG_STATE", `App ${app.name} is being published or became a part of another app; try again`);
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
   if (app.storageKey) {
     try {

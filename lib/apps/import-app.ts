@@ -12,10 +12,10 @@ import { MARKET_DRIVER_CAPABILITIES } from "@/lib/markets/drivers/registry";
 import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { ImportPlanDto } from "@/lib/api/operations/apps";
 import { appDisks } from "@/lib/templates/composite";
-import { parseTemplate } from "@/lib/templates/template-text";
+import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
 import { loadAppTree, type TreeNode } from "./app-tree";
 import { findApp } from "./find-app";
-import { importAppJob, type ImportPayload } from "./composite-jobs";
+import { importAppJob, serviceBodyOf, type ImportPayload } from "./composite-jobs";
 
 export interface ImportAppInput {
   id: number;
@@ -107,10 +107,15 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
       await addVm(root, tree, input.name, true);
     } else {
       const roleApps = await childApps(ctx, tree, `of ${root.name}`);
-      const body = JSON.parse(root.serviceTemplate || "{}") as { roles?: { name: string; app_id?: number }[] };
+      let body: ReturnType<typeof serviceBodyOf>;
+      try {
+        body = serviceBodyOf(root.serviceTemplate);
+      } catch (err) {
+        throw new AppError("WRONG_STATE", `App ${root.name}: ${(err as Error).message}`);
+      }
       const serviceName = await names.exactService(input.name);
       const roles: { name: string; vmTemplate: string }[] = [];
-      for (const role of body.roles ?? []) {
+      for (const role of body.roles) {
         const node = tree.find((n) => n.app.id === role.app_id);
         const app = roleApps.find((a) => a.id === role.app_id);
         if (!node || !app || app.type !== "VMTEMPLATE")
@@ -122,6 +127,22 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
       serviceTemplate = { name: serviceName, roles };
     }
   }
+
+  for (const vt of vmTemplates) {
+    try {
+      serializeTemplate(parseTemplate(vt.app.vmTemplate));
+    } catch (err) {
+      throw new AppError(
+        "WRONG_STATE",
+        `App ${vt.app.name} carries a VM template that cannot be imported: ${(err as Error).message}`,
+      );
+    }
+  }
+  if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
+  if (vmTemplates.length > 0 && !ctx.user.createRights.includes("VM_TEMPLATE"))
+    throw forbidden("Your groups may not create VM templates (import without the VM template, or ask for the right)");
+  if (serviceTemplate && !ctx.user.createRights.includes("SERVICE_TEMPLATE"))
+    throw forbidden("Your groups may not create service templates");
 
   const totalBytes = images.reduce((sum, i) => sum + Number(i.app.sizeBytes), 0);
   // converted to raw, a disk takes its virtual size (a qcow2 app can be much smaller)
@@ -187,7 +208,7 @@ class NameBook {
   }
 
   private async free(kind: "image" | "vm" | "service", base: string) {
-    const stem = base.slice(0, 120);
+    const stem = Array.from(base).slice(0, 120).join("").trim();
     for (let n = 1; ; n++) {
       const name = n === 1 ? stem : `${stem}_${n}`;
       if (await this.taken(kind, name)) continue;
@@ -237,78 +258,88 @@ export async function previewAppImport({ ctx, input }: { ctx: Ctx; input: Import
  * ever remains.
  */
 export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInput }) {
-  if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
   const plan = await planImport(ctx, input);
-  if (plan.vmTemplates.length > 0 && !ctx.user.createRights.includes("VM_TEMPLATE"))
-    throw forbidden("Your groups may not create VM templates (import without the VM template, or ask for the right)");
-  if (plan.serviceTemplate && !ctx.user.createRights.includes("SERVICE_TEMPLATE"))
-    throw forbidden("Your groups may not create service templates");
   const rights = initialRights(subjectOf(ctx), ctx.user.umask);
   const owner = { zoneId: ctx.zone.id, ownerId: ctx.user.id, groupId: ctx.user.primaryGroupId, ...rights };
   try {
-    const { created, jobId } = await db().$transaction(async (tx) => {
-      const created = [];
-      const parts: ImportPayload["images"] = [];
-      for (const i of plan.images) {
-        if (await tx.image.findFirst({ where: { ownerId: ctx.user.id, name: i.name }, select: { id: true } }))
-          throw conflict("name", `you already have an image named "${i.name}"`);
-        const img = await tx.image.create({
-          data: {
-            name: i.name,
-            zoneId: ctx.zone.id,
-            datastoreId: plan.ds.id,
-            type: i.type,
-            description: i.app.description,
-            origin: "APP",
-            fromAppId: i.app.id,
-            sourceUrl: i.app.source,
-            expectedMd5: i.app.md5,
-            expectedSha256: i.app.sha256,
-            state: "LOCKED",
-            ownerId: ctx.user.id,
-            groupId: ctx.user.primaryGroupId,
-            ...rights,
+    const { created, jobId } = await db().$transaction(
+      async (tx) => {
+        // the names were free when planned; another request may have taken one since
+        for (const v of plan.vmTemplates)
+          if (await tx.vmTemplate.findFirst({ where: { ownerId: ctx.user.id, name: v.name }, select: { id: true } }))
+            throw conflict("name", `you already have a VM template named "${v.name}"`);
+        if (
+          plan.serviceTemplate &&
+          (await tx.serviceTemplate.findFirst({
+            where: { ownerId: ctx.user.id, name: plan.serviceTemplate.name },
+            select: { id: true },
+          }))
+        )
+          throw conflict("name", `you already have a service template named "${plan.serviceTemplate.name}"`);
+        const created = [];
+        const parts: ImportPayload["images"] = [];
+        for (const i of plan.images) {
+          if (await tx.image.findFirst({ where: { ownerId: ctx.user.id, name: i.name }, select: { id: true } }))
+            throw conflict("name", `you already have an image named "${i.name}"`);
+          const img = await tx.image.create({
+            data: {
+              name: i.name,
+              zoneId: ctx.zone.id,
+              datastoreId: plan.ds.id,
+              type: i.type,
+              description: i.app.description,
+              origin: "APP",
+              fromAppId: i.app.id,
+              sourceUrl: i.app.source,
+              expectedMd5: i.app.md5,
+              expectedSha256: i.app.sha256,
+              state: "LOCKED",
+              ownerId: ctx.user.id,
+              groupId: ctx.user.primaryGroupId,
+              ...rights,
+            },
+            include: imageInclude,
+          });
+          created.push(img);
+          parts.push({ appId: i.app.id, imageId: img.id });
+        }
+        const root = plan.root;
+        const job = await enqueueJob(tx, importAppJob, {
+          zoneId: ctx.zone.id,
+          payload: {
+            appId: root.id,
+            images: parts,
+            vmTemplates: plan.vmTemplates.map((v) => ({ appId: v.app.id, name: v.name })),
+            serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
+            owner,
           },
-          include: imageInclude,
+          title: `Import app ${root.name} from ${root.marketplace.name} into ${plan.ds.name}`,
+          // the first image shows the progress of the whole import
+          objectType: created.length ? "IMAGE" : "MARKETPLACE_APP",
+          objectId: created.length ? created[0].id : root.id,
+          createdById: ctx.user.id,
+          bytesTotal: plan.totalBytes,
         });
-        created.push(img);
-        parts.push({ appId: i.app.id, imageId: img.id });
-      }
-      const root = plan.root;
-      const job = await enqueueJob(tx, importAppJob, {
-        zoneId: ctx.zone.id,
-        payload: {
-          appId: root.id,
-          images: parts,
-          vmTemplates: plan.vmTemplates.map((v) => ({ appId: v.app.id, name: v.name })),
-          serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
-          owner,
-        },
-        title: `Import app ${root.name} from ${root.marketplace.name} into ${plan.ds.name}`,
-        // the first image shows the progress of the whole import
-        objectType: created.length ? "IMAGE" : "MARKETPLACE_APP",
-        objectId: created.length ? created[0].id : root.id,
-        createdById: ctx.user.id,
-        bytesTotal: plan.totalBytes,
-      });
-      await recordAudit(
-        { ...ctx, tx },
-        {
-          action: "app.import",
-          objectType: "MARKETPLACE_APP",
-          objectId: root.id,
-          objectName: root.name,
-          details: {
-            datastoreId: plan.ds.id,
-            name: input.name,
-            images: created.map((c) => c.id),
-            vmTemplates: plan.vmTemplates.map((v) => v.name),
-            serviceTemplate: plan.serviceTemplate?.name ?? null,
+        await recordAudit(
+          { ...ctx, tx },
+          {
+            action: "app.import",
+            objectType: "MARKETPLACE_APP",
+            objectId: root.id,
+            objectName: root.name,
+            details: {
+              datastoreId: plan.ds.id,
+              name: input.name,
+              images: created.map((c) => c.id),
+              vmTemplates: plan.vmTemplates.map((v) => v.name),
+              serviceTemplate: plan.serviceTemplate?.name ?? null,
+            },
           },
-        },
-      );
-      return { created, jobId: job.id };
-    });
+        );
+        return { created, jobId: job.id };
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
     const jobs = await latestJobs(
       db(),
       created.map((c) => c.id),

@@ -43,18 +43,22 @@ export const publishAppJob = defineJob({
 
 /**
  * Streams an image's bytes into its IMAGE app and marks the app READY (releasing the image).
- * Shared by the image publish and every child of a composite publish.
+ * Shared by the image publish and every child of a composite publish, which passes
+ * `keepLocked`: the bytes are committed and recorded (source, checksums) but the app stays
+ * LOCKED and the image held until the whole composite is in.
  */
 export async function uploadImageApp(
   job: Pick<JobContext<unknown>, "signal" | "progress" | "fence">,
   appId: number,
   imageId: number,
+  opts: { keepLocked?: boolean } = {},
 ): Promise<void> {
   const app = await db().marketplaceApp.findUnique({ where: { id: appId }, include: { marketplace: true } });
   if (!app) throw new PermanentJobError("the app was deleted");
   // an earlier attempt finished (and the app may have been disabled since)
   if (app.state === "READY" || app.state === "DISABLED") return;
   if (app.state !== "LOCKED") throw new PermanentJobError(`the app is ${app.state}`);
+  if (opts.keepLocked && app.source) return; // committed by an earlier attempt
   const image = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!image || !image.storageKey) throw new PermanentJobError("the image to publish is gone");
   const size = Number(image.sizeBytes);
@@ -92,7 +96,7 @@ export async function uploadImageApp(
       const { count } = await tx.marketplaceApp.updateMany({
         where: { id: app.id, state: "LOCKED" },
         data: {
-          state: "READY",
+          state: opts.keepLocked ? "LOCKED" : "READY",
           error: "",
           sizeBytes: BigInt(size),
           virtualSizeBytes: image.virtualSizeBytes,
@@ -102,7 +106,7 @@ export async function uploadImageApp(
           source: market.sourceOf(app.storageKey),
         },
       });
-      if (count === 1) await releaseImage(tx, image.id);
+      if (count === 1 && !opts.keepLocked) await releaseImage(tx, image.id);
     });
   } catch (err) {
     source?.destroy();

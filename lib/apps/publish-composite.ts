@@ -17,6 +17,9 @@ import { holdImage } from "./image-hold";
 import { publishCompositeJob } from "./composite-jobs";
 import { claimAppName, freeAppName, publishTarget } from "./publish-target";
 
+/** A large service makes many rows in one transaction: more than Prisma's default 5 s may pass. */
+const TX_OPTIONS = { timeout: 30_000, maxWait: 10_000 };
+
 export interface DiskChoice {
   /** a READY IMAGE app to reuse for this disk, or null to publish the disk's image */
   appId: number | null;
@@ -79,7 +82,7 @@ export async function publishComposite({ ctx, input }: { ctx: Ctx; input: Publis
   let vm: PlannedVm | undefined;
   let service: { id: number; name: string; body: Record<string, unknown>; roles: PlannedRole[] } | undefined;
   if (input.vmTemplateId !== undefined) {
-    vm = await planVm(ctx, input.vmTemplateId, input.disks, "disks");
+    vm = await planVm(ctx, input.vmTemplateId, input.disks, "disks", input.marketplaceId);
   } else if (input.serviceTemplateId !== undefined) {
     const st = await findServiceTemplate(ctx, input.serviceTemplateId, "publish");
     const body = parseServiceBody(st.body) as Record<string, unknown> & {
@@ -92,11 +95,21 @@ export async function publishComposite({ ctx, input }: { ctx: Ctx; input: Publis
       const choice = input.roles?.[i];
       if (choice?.appId) {
         if (choice.disks) throw invalid(`roles.${i}.disks`, "a reused app brings its own disks");
-        roles.push({ name: role.name, reuse: await reusableApp(ctx, choice.appId, "VMTEMPLATE", `roles.${i}.appId`) });
+        roles.push({
+          name: role.name,
+          reuse: await reusableApp(ctx, choice.appId, "VMTEMPLATE", `roles.${i}.appId`, input.marketplaceId),
+        });
       } else {
         roles.push({
           name: role.name,
-          vm: await planVm(ctx, role.vm_template, choice?.disks, `roles.${i}.disks`, `role ${role.name}: `),
+          vm: await planVm(
+            ctx,
+            role.vm_template,
+            choice?.disks,
+            `roles.${i}.disks`,
+            input.marketplaceId,
+            `role ${role.name}: `,
+          ),
         });
       }
     }
@@ -130,6 +143,17 @@ export async function publishComposite({ ctx, input }: { ctx: Ctx; input: Publis
     const root = await db().$transaction(async (tx) => {
       await claimAppName(tx, market, input.name);
       const names = new Set([input.name]);
+      // the reused apps are still READY: the update locks their rows against a delete that
+      // would claim them at the same time (deleteApp claims only apps that are no one's part)
+      const reused = vm ? vm.disks : service!.roles.flatMap((r) => [r, ...(r.vm?.disks ?? [])]);
+      for (const part of reused) {
+        if (!part.reuse) continue;
+        const { count } = await tx.marketplaceApp.updateMany({
+          where: { id: part.reuse.id, state: "READY" },
+          data: { updatedAt: new Date() },
+        });
+        if (count === 0) throw new AppError("WRONG_STATE", `App ${part.reuse.name} is no longer READY`);
+      }
       const imageApps = new Map<number, { id: number; sizeBytes: bigint }>();
 
       const createImageApp = async (image: ImageRow, base: string) => {
@@ -245,8 +269,8 @@ export async function publishComposite({ ctx, input }: { ctx: Ctx; input: Publis
         },
       );
       return row;
-    });
-    return toAppDetailDto(db(), root);
+    }, TX_OPTIONS);
+    return toAppDetailDto(db(), root, subjectOf(ctx));
   } catch (err) {
     if (isUniqueViolation(err))
       throw conflict("name", `marketplace ${market.name} already has an app named "${input.name}"`);
@@ -267,6 +291,7 @@ async function planVm(
   id: number,
   choices: DiskChoice[] | undefined,
   field: string,
+  marketplaceId: number,
   where = "",
 ): Promise<PlannedVm> {
   let vt: Awaited<ReturnType<typeof findVmTemplate>>;
@@ -288,7 +313,10 @@ async function planVm(
   for (const [k, disk] of disks.entries()) {
     const appId = choices?.[k]?.appId;
     if (appId) {
-      planned.push({ index: disk.index, reuse: await reusableApp(ctx, appId, "IMAGE", `${field}.${k}.appId`) });
+      planned.push({
+        index: disk.index,
+        reuse: await reusableApp(ctx, appId, "IMAGE", `${field}.${k}.appId`, marketplaceId),
+      });
       continue;
     }
     const label = `${where}VM template ${vt.name}, DISK ${disk.index}`;
@@ -315,15 +343,27 @@ async function planVm(
   return { id: vt.id, name: vt.name, description: vt.description, template, disks: planned };
 }
 
-/** An existing app the user picked for a disk or role: USE on it, the right type, READY. */
-async function reusableApp(ctx: Ctx, id: number, type: "IMAGE" | "VMTEMPLATE", field: string): Promise<ReusedApp> {
+/**
+ * An existing app the user picked for a disk or role: of the same marketplace, the right type,
+ * READY, and one the user manages (a part cannot be deleted while a composite app uses it, so
+ * reusing someone's app needs the right to decide over it).
+ */
+async function reusableApp(
+  ctx: Ctx,
+  id: number,
+  type: "IMAGE" | "VMTEMPLATE",
+  field: string,
+  marketplaceId: number,
+): Promise<ReusedApp> {
   let app;
   try {
-    app = await findApp(ctx, id, "use");
+    app = await findApp(ctx, id, "update");
   } catch (err) {
     if (err instanceof AppError) throw invalid(field, err.message);
     throw err;
   }
+  if (app.marketplaceId !== marketplaceId)
+    throw invalid(field, `app ${app.name} is in marketplace ${app.marketplace.name}; parts must be in the same one`);
   if (app.type !== type) throw invalid(field, `app ${app.name} is a ${app.type} app, not ${type}`);
   if (app.state !== "READY") throw invalid(field, `app ${app.name} is ${app.state}; only READY apps can be reused`);
   return app;

@@ -45,7 +45,7 @@ export async function claimAppName(tx: DbLike, market: { id: number; name: strin
  * publish.
  */
 export async function freeAppName(tx: DbLike, marketplaceId: number, base: string, taken: Set<string>) {
-  const stem = base.slice(0, 120);
+  const stem = Array.from(base).slice(0, 120).join("").trim();
   for (let n = 1; ; n++) {
     const name = n === 1 ? stem : `${stem}-${n}`;
     if (taken.has(name)) continue;

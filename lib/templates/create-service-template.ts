@@ -9,17 +9,22 @@ import { bodyJson, checkRoleTemplates } from "./service-template-rules";
 
 const taken = (name: string) => conflict("name", `you already have a service template named "${name}"`);
 
-/** `input` is the OneFlow document, already validated by serviceTemplateBody. */
+/**
+ * `input` is the OneFlow document, already validated by serviceTemplateBody; `fromAppId` is
+ * set by an app import only (a document's own "fromAppId" key is not the portal's to trust).
+ */
 export async function createServiceTemplate({
   ctx,
   input,
+  fromAppId,
 }: {
   ctx: Ctx;
-  input: ServiceTemplateBody & { fromAppId?: number | null };
+  input: ServiceTemplateBody;
+  fromAppId?: number | null;
 }) {
   if (!ctx.user.createRights.includes("SERVICE_TEMPLATE"))
     throw forbidden("Your groups may not create service templates");
-  const { fromAppId, ...body } = input;
+  const body = input;
   const run = async (tx: NonNullable<Ctx["tx"]>) => {
     const txCtx = { ...ctx, tx };
     await checkRoleTemplates(txCtx, body);

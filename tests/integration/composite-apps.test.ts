@@ -18,7 +18,7 @@ import {
   type Json,
   type UserFixture,
 } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
 import {
   createServiceTemplate,
   createVmTemplate,
@@ -326,6 +326,7 @@ describe("reuse an app for a disk", () => {
     const lone = await publishReady(admin, { marketplaceId: web.id, imageId: img.a.id, name: "lone-a" });
     const disabled = await admin.patch(`/api/v1/apps/${lone.id}`, { enabled: false });
     expect(disabled.json.state, disabled.text).toBe("DISABLED");
+    const elsewhere = await publishReady(admin, { marketplaceId: web.id, imageId: img.b.id, name: "lone-b" });
     const before = await appIds();
     for (const appId of [vmApp.id, lone.id]) {
       const res = await admin.post("/api/v1/apps", {
@@ -336,6 +337,30 @@ describe("reuse an app for a disk", () => {
       });
       expectProblem(res, 400, ["disks.0.appId"]);
     }
+    // a part lives in the parent's marketplace, and reusing an app takes the right to manage it
+    expectProblem(
+      await admin.post("/api/v1/apps", {
+        marketplaceId: bucket.id,
+        vmTemplateId: vm1.id,
+        name: "vm-bad-reuse",
+        disks: [{ appId: elsewhere.id }],
+      }),
+      400,
+      ["disks.0.appId"],
+    );
+    const patsOwn = await createVmTemplate(
+      p,
+      "pats-own",
+      `CPU = "1"\nMEMORY = "64"\nDISK = [ IMAGE_ID = "${img["pat-a"].id}" ]\n`,
+    );
+    const notHis = await p.post("/api/v1/apps", {
+      marketplaceId: bucket.id,
+      vmTemplateId: patsOwn.id,
+      name: "pat-reuse",
+      disks: [{ appId: vmApp.children[0].app.id }],
+    });
+    expectProblem(notHis, 400, ["disks.0.appId"]);
+    expect(notHis.json.detail).toMatch(/manage/i);
     expectProblem(
       await admin.post("/api/v1/apps", {
         marketplaceId: bucket.id,
@@ -850,8 +875,13 @@ describe("permissions on the parts", () => {
     const guarded = await publishComposite(admin, { marketplaceId: web.id, vmTemplateId: vm1.id, name: "guarded" });
     const hidden = guarded.children[1].app;
     expect((await admin.post(`/api/v1/apps/${hidden.id}/chmod`, { permissions: "600" })).status).toBe(204);
-    expect((await d.get(`/api/v1/apps/${guarded.id}`)).status).toBe(200);
+    const seen = await d.get(`/api/v1/apps/${guarded.id}`);
+    expect(seen.status).toBe(200);
     expect((await d.get(`/api/v1/apps/${hidden.id}`)).status).toBe(404);
+    // the tree shows dave the parts he may use, not the name of the one he may not
+    expect(seen.json.childCount).toBe(2);
+    expect(seen.json.children.map((c: Json) => c.app.id)).toEqual([guarded.children[0].app.id]);
+    expect(seen.text).not.toContain(hidden.name);
     const body = { datastoreId: imagesDs.id, name: "taken-over" };
     const daves = () => db().image.count({ where: { ownerId: dave.id } });
     const before = await daves();
@@ -922,5 +952,94 @@ describe("import checks", () => {
       409,
       ["name"],
     );
+  });
+});
+
+describe("a cancelled composite publish", () => {
+  it("a publish cancelled in the queue removes every app it created and releases the images", async () => {
+    const apps = await appIds();
+    const keys = await s3Keys(bucketClient(), BUCKET);
+    let started!: Json;
+    await whileStopped(async () => {
+      started = await publish(admin, { marketplaceId: bucket.id, vmTemplateId: vm1.id, name: "called-off" });
+      expect(started.children).toHaveLength(2);
+      for (const image of [img.a, img.b]) expect(await imageRow(image.id)).toMatchObject({ state: "USED" });
+      const cancel = await admin.post(`/api/v1/jobs/${started.job.id}/cancel`);
+      expect(cancel.status, cancel.text).toBeLessThan(300);
+    });
+    expect((await settleJob(admin, started.job.id)).state).toBe("CANCELLED");
+    expect(await appIds()).toEqual(apps);
+    expect(await s3Keys(bucketClient(), BUCKET)).toEqual(keys);
+    for (const image of [img.a, img.b]) expect(await imageRow(image.id)).toMatchObject({ state: "READY", readers: 0 });
+  });
+});
+
+describe("an app of another zone", () => {
+  it("imports like a local one: its images and VM template are created in this zone", async () => {
+    const far = await admin.post("/api/v1/marketplaces", {
+      name: "far",
+      driver: "http",
+      config: { publicDir: path.join(work, "far") },
+    });
+    expect(far.status, far.text).toBe(201);
+    const app = await publishComposite(admin, { marketplaceId: far.json.id, vmTemplateId: vm1.id, name: "far-vm" });
+    // as if another zone had published it: the marketplace and its apps belong to that zone
+    const remote = await db().zone.create({ data: { name: "far-zone" } });
+    await db().marketplace.update({ where: { id: far.json.id }, data: { zoneId: remote.id } });
+    await db().marketplaceApp.updateMany({ where: { marketplaceId: far.json.id }, data: { zoneId: remote.id } });
+    expect((await admin.get(`/api/v1/apps/${app.id}`)).json.zone.name).toBe("far-zone");
+
+    const { plan, job } = await importApp(admin, app.id, { datastoreId: imagesDs.id, name: "from-far" });
+    expect(job.state, job.error).toBe("SUCCEEDED");
+    const here = (await localZone()).id;
+    const vt = await db().vmTemplate.findFirstOrThrow({ where: { name: "from-far" } });
+    expect(vt.zoneId).toBe(here);
+    const images = await db().image.findMany({ where: { id: { in: plan.created.map((i: Json) => i.id) } } });
+    expect(images.map((i) => [i.zoneId, i.state])).toEqual([
+      [here, "READY"],
+      [here, "READY"],
+    ]);
+    expect(images.map((i) => i.sha256)).toEqual([digests(bytes.a).sha256, digests(bytes.b).sha256]);
+  });
+});
+
+describe("a composite publish retried after a transient failure", () => {
+  it("keeps committed parts LOCKED until the parent is done, and does not upload them again", async () => {
+    const pair = await createVmTemplate(
+      admin,
+      "pair",
+      `CPU = "1"\nMEMORY = "64"\nDISK = [ IMAGE_ID = "${img.s1.id}" ]\nDISK = [ IMAGE_ID = "${img.s2.id}" ]\n`,
+    );
+    const file = await imageFile(img.s2.id);
+    const good = readFileSync(file);
+    let started!: Json;
+    try {
+      await whileStopped(async () => {
+        started = await publish(admin, { marketplaceId: web.id, vmTemplateId: pair.id, name: "pair" });
+        // the second image's bytes are missing for a while: a transient failure, retried
+        rmSync(file);
+      });
+      const [first, second] = started.children.map((c: Json) => c.app);
+      await waitFor("the first attempt to fail", async () => {
+        const job = (await admin.get(`/api/v1/jobs/${started.job.id}`)).json;
+        return job.attempts >= 1 && job.state === "QUEUED" && job.error ? job : null;
+      });
+      // the first part's bytes are in, but it is not READY (nor usable) before its parent
+      const committed = await db().marketplaceApp.findUniqueOrThrow({ where: { id: first.id } });
+      expect(committed).toMatchObject({ state: "LOCKED" });
+      expect(committed.source).not.toBe("");
+      expect((await admin.get(`/api/v1/apps/${second.id}`)).json.state).toBe("LOCKED");
+      expect(await imageRow(img.s1.id)).toMatchObject({ state: "USED", readers: 1 });
+      writeFileSync(file, good);
+      const job = await settleJob(admin, started.job.id);
+      expect(job, job.error).toMatchObject({ state: "SUCCEEDED", attempts: 2 });
+      const app = (await admin.get(`/api/v1/apps/${started.id}`)).json;
+      expect(app.state).toBe("READY");
+      expect(app.children.map((c: Json) => c.app.state)).toEqual(["READY", "READY"]);
+      for (const image of [img.s1, img.s2])
+        expect(await imageRow(image.id)).toMatchObject({ state: "READY", readers: 0 });
+    } finally {
+      writeFileSync(file, good);
+    }
   });
 });
