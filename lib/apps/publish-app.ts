@@ -11,21 +11,11 @@ import { holdImage } from "./image-hold";
 import { publishAppJob } from "./jobs";
 import { checkVmTemplate } from "./vm-template-text";
 import { claimAppName, publishTarget } from "./publish-target";
-import { publishComposite, type DiskChoice, type RoleChoice } from "./publish-composite";
+import { publishComposite, type PublishCompositeInput } from "./publish-composite";
 
-export interface PublishAppInput {
-  marketplaceId: number;
+/** What publishComposite takes, plus the image and the VM template text an IMAGE app carries. */
+export interface PublishAppInput extends PublishCompositeInput {
   imageId?: number;
-  vmTemplateId?: number;
-  serviceTemplateId?: number;
-  disks?: DiskChoice[];
-  roles?: RoleChoice[];
-  name: string;
-  version: string;
-  description: string;
-  tags: string[];
-  hypervisor: string;
-  architecture: string;
   vmTemplate: string;
 }
 

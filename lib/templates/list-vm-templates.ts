@@ -1,35 +1,12 @@
-import { db, type Prisma } from "@/lib/db/client";
-import { containsInsensitive } from "@/lib/db/provider-where";
-import { subjectOf, type Ctx } from "@/lib/auth/context";
-import { whereHolds } from "@/lib/permissions/visibility";
+import { db } from "@/lib/db/client";
+import type { Ctx } from "@/lib/auth/context";
+import { templateListPage, templateListWhere, type TemplateListInput } from "./template-list-query";
 import { vmTemplateDtos, vmTemplateInclude } from "./vm-template-dto";
 
-interface Input {
-  page: number;
-  perPage: number;
-  sort: "id" | "name" | "createdAt" | "updatedAt";
-  order: "asc" | "desc";
-  q?: string;
-  mine?: boolean;
-}
-
-export async function listVmTemplates({ ctx, input }: { ctx: Ctx; input: Input }) {
-  const where: Prisma.VmTemplateWhereInput = {
-    AND: [
-      { zoneId: ctx.zone.id },
-      whereHolds(subjectOf(ctx)),
-      input.mine ? { ownerId: ctx.user.id } : {},
-      input.q ? { OR: [{ name: containsInsensitive(input.q) }, { description: containsInsensitive(input.q) }] } : {},
-    ],
-  };
+export async function listVmTemplates({ ctx, input }: { ctx: Ctx; input: TemplateListInput }) {
+  const where = templateListWhere(ctx, input);
   const [rows, total] = await Promise.all([
-    db().vmTemplate.findMany({
-      where,
-      include: vmTemplateInclude,
-      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
-      skip: (input.page - 1) * input.perPage,
-      take: input.perPage,
-    }),
+    db().vmTemplate.findMany({ where, include: vmTemplateInclude, ...templateListPage(input) }),
     db().vmTemplate.count({ where }),
   ]);
   return { items: await vmTemplateDtos(db(), rows), total, page: input.page, perPage: input.perPage };
