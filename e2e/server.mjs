@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 const port = process.argv[2] ?? "3123";
 const dataDir = mkdtempSync(join(tmpdir(), "bazaar-e2e-"));
-const server = spawn("npx", ["next", "start", "-p", port], {
+const server = spawn(process.execPath, ["scripts/server.mjs"], {
   stdio: "inherit",
   env: {
     ...process.env,

@@ -64,6 +64,33 @@ describe("parseConfig", () => {
     expect(err.message.startsWith("Invalid configuration:")).toBe(true);
   });
 
+  it("validates the upload expiry and the job retention", () => {
+    expect(parseConfig({})).toMatchObject({ uploadExpireHours: 24, jobRetentionDays: 14, jobFailedRetentionDays: 90 });
+    expect(
+      parseConfig({
+        BAZAAR_UPLOAD_EXPIRE_HOURS: "2",
+        BAZAAR_JOB_RETENTION_DAYS: "1",
+        BAZAAR_JOB_FAILED_RETENTION_DAYS: "30",
+      }),
+    ).toMatchObject({ uploadExpireHours: 2, jobRetentionDays: 1, jobFailedRetentionDays: 30 });
+    for (const [variable, value] of [
+      ["BAZAAR_UPLOAD_EXPIRE_HOURS", "0"],
+      ["BAZAAR_UPLOAD_EXPIRE_HOURS", "1.5"],
+      ["BAZAAR_JOB_RETENTION_DAYS", "0"],
+      ["BAZAAR_JOB_FAILED_RETENTION_DAYS", "forever"],
+    ]) {
+      expect(configError({ [variable]: value }).issues.map((i) => i.variable)).toEqual([variable]);
+    }
+  });
+
+  it("refuses CIDR lists that only look right", () => {
+    for (const variable of ["BAZAAR_URL_ALLOW", "BAZAAR_URL_DENY", "BAZAAR_TRUSTED_PROXIES"]) {
+      for (const value of ["10.0.0.0/33", "999.1.1.1/8", "fd00::/129"])
+        expect(configError({ [variable]: value }).issues.map((i) => i.variable)).toEqual([variable]);
+      expect(parseConfig({ [variable]: "10.0.0.0/8, fd00::/8" })).toBeTruthy();
+    }
+  });
+
   it("reports every bad variable at once", () => {
     const err = configError({ PORT: "x", BAZAAR_ZONE: "a b", DATABASE_URL: "ftp://x" });
     expect(err.issues.map((i) => i.variable).sort()).toEqual(["BAZAAR_ZONE", "DATABASE_URL", "PORT"]);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { INVALID_CIDR_MESSAGE, isValidCidr } from "@/lib/auth/forwarding.mjs";
 
 /**
  * The one place that reads the environment. Every variable is validated here, once;
@@ -24,7 +25,9 @@ const cidrList = z
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-  );
+  )
+  // the shape alone lets 10.0.0.0/33 or 999.1.1.1/8 through, which would only fail at first use
+  .refine((cidrs) => cidrs.every(isValidCidr), INVALID_CIDR_MESSAGE);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -64,6 +67,7 @@ const envSchema = z.object({
     .default(15),
   BAZAAR_URL_ALLOW: cidrList.default([]),
   BAZAAR_URL_DENY: cidrList.default([]),
+  BAZAAR_TRUSTED_PROXIES: cidrList.default([]),
   BAZAAR_WORKER: z
     .enum(["0", "1", "true", "false"])
     .default("1")
@@ -71,6 +75,14 @@ const envSchema = z.object({
   BAZAAR_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   BAZAAR_UPLOAD_DIR: z.string().min(1).optional(),
   BAZAAR_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  BAZAAR_UPLOAD_EXPIRE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
+  BAZAAR_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  BAZAAR_JOB_FAILED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   BAZAAR_MARKET_MONITOR_SECONDS: z.coerce
     .number()
     .int()
@@ -107,11 +119,19 @@ export interface Config {
   urlAllow: string[];
   /** CIDR blocks URL imports may never reach */
   urlDeny: string[];
+  /** CIDR blocks of reverse proxies whose X-Forwarded-* headers are believed */
+  trustedProxies: string[];
   /** run the job worker inside the web server process */
   worker: boolean;
   workerConcurrency: number;
   /** how long a worker's claim on a job lasts without a heartbeat */
   jobLeaseSeconds: number;
+  /** an unfinished upload that received no bytes for this long is removed */
+  uploadExpireHours: number;
+  /** how long SUCCEEDED and CANCELLED jobs are kept after they end */
+  jobRetentionDays: number;
+  /** how long FAILED jobs (and their error) are kept after they end */
+  jobFailedRetentionDays: number;
   /** where resumable browser uploads are kept until they complete */
   uploadDir: string;
   /** how often each marketplace of the local zone is monitored */
@@ -162,9 +182,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logRequests: e.BAZAAR_LOG_REQUESTS,
     urlAllow: e.BAZAAR_URL_ALLOW,
     urlDeny: e.BAZAAR_URL_DENY,
+    trustedProxies: e.BAZAAR_TRUSTED_PROXIES,
     worker: e.BAZAAR_WORKER,
     workerConcurrency: e.BAZAAR_WORKER_CONCURRENCY,
     jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
+    uploadExpireHours: e.BAZAAR_UPLOAD_EXPIRE_HOURS,
+    jobRetentionDays: e.BAZAAR_JOB_RETENTION_DAYS,
+    jobFailedRetentionDays: e.BAZAAR_JOB_FAILED_RETENTION_DAYS,
     marketMonitorSeconds: e.BAZAAR_MARKET_MONITOR_SECONDS,
     uploadDir: path.resolve(/*turbopackIgnore: true*/ e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };

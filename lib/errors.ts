@@ -13,7 +13,9 @@ export type ErrorCode =
   | "NO_SPACE"
   /** a backend (marketplace, datastore) refused or failed: the portal's request was fine */
   | "BACKEND_FAILED"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  /** a request body over the operation's limit */
+  | "TOO_LARGE";
 
 export interface InvalidParam {
   name: string;

@@ -1,7 +1,7 @@
 // `npm start`: builds the portal when there is no build of the current sources yet, then
-// starts it. Migrations, the local zone and the first admin are set up by the server itself
-// on start (instrumentation.ts → lib/boot/boot.ts).
-import { spawnSync, spawn } from "node:child_process";
+// starts it (scripts/server.mjs). Migrations, the local zone and the first admin are set up by
+// the server itself on start (instrumentation.ts → lib/boot/boot.ts).
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const run = (args) => {
@@ -17,7 +17,5 @@ if (!existsSync(".next/BUILD_ID") || process.argv.includes("--rebuild")) {
   console.log("[bazaar] building the portal (first start only; `npm start -- --rebuild` to rebuild)…");
   run(["next", "build"]);
 }
-const port = process.env.PORT || "3000";
-const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+// in this process, so that signals reach the server's own graceful stop
+await import("./server.mjs");

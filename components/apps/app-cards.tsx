@@ -2,6 +2,7 @@
 
 import { Alert, Badge, Card, Group, Pagination, SimpleGrid, Skeleton, Stack, Text } from "@mantine/core";
 import type { Page } from "@/components/api/types";
+import { refLabel } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
@@ -35,7 +36,7 @@ function AppCard({ app }: { app: AppDto }) {
         <AppActivity app={app} compact />
         <Group justify="space-between" mt="auto" wrap="nowrap">
           <Text size="xs" c="dimmed">
-            {app.sizeBytes ? formatBytes(app.sizeBytes) : "—"} · {app.marketplace.name}
+            {app.sizeBytes ? formatBytes(app.sizeBytes) : "—"} · {refLabel("marketplace", app.marketplace)}
           </Text>
           {canImport(app) ? <ImportAppButton app={app} size="xs" /> : null}
         </Group>

@@ -2,18 +2,35 @@
 
 import Link from "next/link";
 import { Anchor, Badge, Group, List, Stack, Text, Tooltip } from "@mantine/core";
+import { isShown, RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { AppChildDto, AppDto } from "./api";
 import { APP_TYPE_LABELS } from "./app-state";
 
-type Child = Omit<AppChildDto, "app"> & { app: Omit<AppChildDto["app"], "children"> & { children?: Child[] } };
+type ShownApp = Extract<AppChildDto["app"], { name: string }>;
+/** A part the user may not see is its id alone: no name, type, state or parts of its own. */
+type Child = Omit<AppChildDto, "app"> & {
+  app: (Omit<ShownApp, "children"> & { children?: Child[] }) | { id: number };
+};
 
-/** A VM template app stands for a role of its service; an image app for a disk ("DISK 0"). */
-const slotText = (child: Child) => (child.app.type === "VMTEMPLATE" ? `role ${child.slot}` : child.slot);
+/**
+ * An image app stands for a disk ("DISK 0"), a VM template app for a role of its service; told
+ * apart by the slot, which a part the user may not see still has (role names have no spaces).
+ */
+const slotText = (child: Child) => (child.slot.startsWith("DISK ") ? child.slot : `role ${child.slot}`);
 
 function ChildNode({ child }: { child: Child }) {
   const { app } = child;
+  if (!isShown(app))
+    return (
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm" c="dimmed" miw={64}>
+          {slotText(child)}
+        </Text>
+        <RefLink kind="app" href={`/apps/${app.id}`} value={app} size="sm" />
+      </Group>
+    );
   return (
     <Stack gap={2}>
       <Group gap="xs" wrap="wrap">
@@ -55,7 +72,7 @@ function ChildList({ items, label }: { items: Child[]; label: string }) {
       {items.map((child) => (
         <List.Item key={child.position}>
           <ChildNode child={child} />
-          {child.app.children?.length ? (
+          {isShown(child.app) && child.app.children?.length ? (
             <List
               listStyleType="none"
               spacing="xs"
@@ -109,12 +126,12 @@ export function UsedBy({ parents }: { parents: NonNullable<AppDto["parents"]> })
     <Group gap="xs">
       {parents.map((p) => (
         <Group key={p.id} gap={4} wrap="nowrap">
-          <Anchor component={Link} href={`/apps/${p.id}`}>
-            {p.name}
-          </Anchor>
-          <Text span size="sm" c="dimmed">
-            ({APP_TYPE_LABELS[p.type]})
-          </Text>
+          <RefLink kind="app" href={`/apps/${p.id}`} value={p} />
+          {isShown(p) ? (
+            <Text span size="sm" c="dimmed">
+              ({APP_TYPE_LABELS[p.type]})
+            </Text>
+          ) : null}
         </Group>
       ))}
     </Group>

@@ -6,6 +6,7 @@ import { IconDownload, IconLock } from "@tabler/icons-react";
 import { useSession } from "@/components/auth/session-context";
 import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
+import { isShown, refName } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
@@ -28,7 +29,7 @@ import { useApp, useDeleteApp, useInvalidateApps, useUpdateApp } from "./queries
 /** A composite app that uses this one keeps it: the API refuses the delete (409) while one does. */
 function usedByRefusal(app: AppDto): string | undefined {
   if (!app.parents?.length) return undefined;
-  const names = app.parents.map((p) => p.name).join(", ");
+  const names = app.parents.map((p) => refName(p)).join(", ");
   return `Used by ${app.parents.length === 1 ? "app" : "apps"} ${names}: delete ${app.parents.length === 1 ? "it" : "them"} first`;
 }
 
@@ -96,8 +97,8 @@ function AppView({ app }: { app: AppDto }) {
           name={app.name}
           consequence={
             composite
-              ? `The app ${app.name} will be deleted from marketplace ${app.marketplace.name}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
-              : `The app ${app.name} and its bytes in marketplace ${app.marketplace.name} will be deleted. Images imported from it stay. This cannot be undone.`
+              ? `The app ${app.name} will be deleted from marketplace ${refName(app.marketplace)}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
+              : `The app ${app.name} and its bytes in marketplace ${refName(app.marketplace)} will be deleted. Images imported from it stay. This cannot be undone.`
           }
           option={composite && app.childCount ? "Also delete the child apps it created" : undefined}
           disabledReason={deleteRefused}
@@ -107,8 +108,8 @@ function AppView({ app }: { app: AppDto }) {
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
         ID {app.id} · {APP_TYPE_LABELS[app.type]}
-        {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace {app.marketplace.name} ·
-        zone {app.zone.name} · created {formatDateTime(app.createdAt)}
+        {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace {refName(app.marketplace)}{" "}
+        · zone {app.zone.name} · created {formatDateTime(app.createdAt)}
       </Text>
       <Stack gap="md" mb="md" maw={760}>
         {app.state === "ERROR" ? (
@@ -116,7 +117,7 @@ function AppView({ app }: { app: AppDto }) {
             {app.error || "No reason was recorded."}
           </Alert>
         ) : null}
-        {app.state === "READY" && !app.marketplace.enabled ? (
+        {app.state === "READY" && isShown(app.marketplace) && !app.marketplace.enabled ? (
           <Alert color="gray" title="Marketplace disabled">
             Marketplace {app.marketplace.name} is disabled: its apps cannot be imported until it is enabled again.
           </Alert>

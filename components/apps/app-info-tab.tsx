@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Anchor } from "@mantine/core";
 import { Hash, sizeText } from "@/components/images/image-info-tab";
+import { RefLink } from "@/components/permissions/object-ref";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
 import { StateBadge } from "@/components/ui/state-badge";
@@ -48,11 +49,7 @@ export function AppInfoTab({ app }: { app: AppDto }) {
         },
         {
           label: "Marketplace",
-          value: (
-            <Anchor component={Link} href={`/marketplaces/${app.marketplace.id}`}>
-              {app.marketplace.name}
-            </Anchor>
-          ),
+          value: <RefLink kind="marketplace" href={`/marketplaces/${app.marketplace.id}`} value={app.marketplace} />,
         },
         { label: "Zone", value: app.zone.name },
         { label: "Version", value: app.version },

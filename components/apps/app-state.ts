@@ -1,4 +1,5 @@
 import { isJobActive } from "@/components/images/image-state";
+import { isShown } from "@/components/permissions/object-ref";
 import type { AppDto, LockLevel } from "./api";
 
 /** Mirrors lib/api/operations/apps.ts (not imported: that module pulls zod into the bundle). */
@@ -28,7 +29,8 @@ export const LOCK_LEVEL_TEXT: Record<LockLevel, string> = {
 /** A job is moving the app's bytes: worth polling. */
 export const isAppBusy = (app: AppDto) => app.state === "LOCKED" || isJobActive(app.job);
 
-type TreeNode = { state: AppDto["state"]; children?: { app: TreeNode }[] };
+/** A part the user may not see is its id alone: no state to tell. */
+type TreeNode = { id: number; state?: AppDto["state"]; children?: { app: TreeNode }[] };
 const anyLocked = (node: TreeNode): boolean =>
   node.state === "LOCKED" || (node.children ?? []).some((c) => anyLocked(c.app));
 
@@ -52,5 +54,8 @@ const canUse = (app: AppDto) => app.state === "READY" && !lockRefusal(app, "USE"
 /** Only an image app has bytes of its own; a composite's are in its child apps. */
 export const canDownload = (app: AppDto) => app.type === "IMAGE" && canUse(app);
 
-/** Only a READY app of an enabled marketplace can be imported. */
-export const canImport = (app: AppDto) => canUse(app) && app.marketplace.enabled;
+/**
+ * Only a READY app of an enabled marketplace can be imported. A marketplace the user may not see
+ * shows no state: the import answers for it.
+ */
+export const canImport = (app: AppDto) => canUse(app) && (!isShown(app.marketplace) || app.marketplace.enabled);

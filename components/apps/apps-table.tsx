@@ -5,6 +5,7 @@ import { Anchor, Badge, Group, Stack, Text, Tooltip } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import type { Page } from "@/components/api/types";
+import { RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { ResourceTable } from "@/components/ui/resource-table";
 import { StateBadge } from "@/components/ui/state-badge";
@@ -85,9 +86,7 @@ function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
             accessor: "marketplace",
             title: "Marketplace",
             render: (a) => (
-              <Anchor component={Link} href={`/marketplaces/${a.marketplace.id}`}>
-                {a.marketplace.name}
-              </Anchor>
+              <RefLink kind="marketplace" href={`/marketplaces/${a.marketplace.id}`} value={a.marketplace} />
             ),
           } satisfies DataTableColumn<AppDto>,
         ]

@@ -11,6 +11,7 @@ import { useSession } from "@/components/auth/session-context";
 import type { DatastoreDto } from "@/components/datastores/api";
 import { useAllDatastores } from "@/components/datastores/queries";
 import { TYPES_BY_DATASTORE } from "@/components/images/image-state";
+import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { AppDto, ImportAppInput, ImportAppResult } from "./api";
@@ -132,8 +133,8 @@ function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         <Text size="sm">
-          From marketplace {app.marketplace.name} ({app.zone.name}) into a datastore of zone {zone.name}. The bytes are
-          checked against the app&apos;s checksums on the way.
+          From marketplace {refName(app.marketplace)} ({app.zone.name}) into a datastore of zone {zone.name}. The bytes
+          are checked against the app&apos;s checksums on the way.
         </Text>
         <NativeSelect
           label="Datastore"

@@ -7,6 +7,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { IconBuildingStore } from "@tabler/icons-react";
 import { useSession } from "@/components/auth/session-context";
 import { useAllMarketplaces } from "@/components/markets/queries";
+import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import { AppMetadataFields } from "./app-fields";
@@ -133,7 +134,7 @@ function PublishAppForm({
   const submit = form.onSubmit((v) =>
     publish.mutate(publishBody(plan, v), {
       onSuccess: (app) => {
-        notifySuccess(`Publishing ${plan.name} to ${app.marketplace.name} as ${app.name}`);
+        notifySuccess(`Publishing ${plan.name} to ${refName(app.marketplace)} as ${app.name}`);
         onDone();
         router.push(`/apps/${app.id}`);
       },

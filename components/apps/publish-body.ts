@@ -16,16 +16,18 @@ export interface DiskSlot {
   /** "DISK 0", as the app's tree names it */
   slot: string;
   imageId: number;
+  /** the image's name, or "image #12" for one the user may not see */
   imageName: string;
-  /** why its image cannot be published (it is gone): only an app can be reused */
+  /** why its image cannot be published (it is gone, or the user may not use it): only an app can be reused */
   problem: string | null;
 }
 
 export interface RoleSlot {
   name: string;
-  vmTemplate: { id: number; name: string } | null;
+  /** by id alone when the user may not see it */
+  vmTemplate: { id: number; name: string } | { id: number } | null;
   disks: DiskSlot[];
-  /** why its VM template cannot be published (none, or unreadable): only an app can be reused */
+  /** why its VM template cannot be published (none, hidden, or unreadable): only an app can be reused */
   problem: string | null;
 }
 

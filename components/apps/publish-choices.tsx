@@ -2,6 +2,7 @@
 
 import { Group, Paper, Radio, Select, Stack, Text, Title } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
+import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import type { AppDto } from "./api";
 import {
@@ -185,7 +186,7 @@ function RoleChoiceCard({
           form={form}
           path={path}
           label={`Role ${role.name}`}
-          publishLabel={`Publish VM template ${role.vmTemplate?.name ?? "—"}`}
+          publishLabel={`Publish VM template ${role.vmTemplate ? refName(role.vmTemplate) : "—"}`}
           value={choice.mode}
           publishDisabled={!!role.problem}
         />

@@ -4,6 +4,7 @@ import { useQueries, useQuery } from "@tanstack/react-query";
 import { api } from "@/components/api/client";
 import { getImage } from "@/components/images/api";
 import { imageKeys } from "@/components/images/queries";
+import { isShown, refLabel } from "@/components/permissions/object-ref";
 import type { ServiceTemplateDto, VmTemplateDto } from "@/lib/api/operations/templates";
 import type { DiskSlot, PublishPlan, PublishSource } from "./publish-body";
 import { appKeys } from "./queries";
@@ -28,8 +29,12 @@ const imageDisks = (t: VmTemplateSource): DiskSlot[] =>
           {
             slot: `DISK ${d.index}`,
             imageId: d.imageId,
-            imageName: d.image?.name ?? `image #${d.imageId}`,
-            problem: d.image ? null : `Image #${d.imageId} no longer exists: reuse an app`,
+            imageName: d.image ? refLabel("image", d.image) : `image #${d.imageId}`,
+            problem: !d.image
+              ? `Image #${d.imageId} no longer exists: reuse an app`
+              : !isShown(d.image)
+                ? `You may not use image #${d.imageId}: reuse an app`
+                : null,
           },
         ],
   );
@@ -56,7 +61,9 @@ export function usePublishPlan(source: PublishSource): PlanState {
     queryFn: ({ signal }) => getServiceTemplate(source.id, signal),
     enabled: source.kind === "serviceTemplate",
   });
-  const roleIds = service.data?.roles.map((r) => r.vmTemplate?.id ?? null) ?? [];
+  // a VM template the user may not see cannot be read: no request for it
+  const roleIds =
+    service.data?.roles.map((r) => (r.vmTemplate && isShown(r.vmTemplate) ? r.vmTemplate.id : null)) ?? [];
   const roleTemplates = useQueries({
     queries: roleIds.map((id) => ({
       queryKey: sourceKey("vmTemplate", id ?? 0),
@@ -88,9 +95,11 @@ export function usePublishPlan(source: PublishSource): PlanState {
         const t = roleTemplates[i]?.data;
         const problem = !r.vmTemplate
           ? `VM template #${r.vmTemplateId} no longer exists: reuse an app`
-          : !t
-            ? `VM template ${r.vmTemplate.name} cannot be read (${roleTemplates[i]?.error?.message ?? "unknown error"}): reuse an app`
-            : null;
+          : !isShown(r.vmTemplate)
+            ? `You may not use VM template #${r.vmTemplateId}: reuse an app`
+            : !t
+              ? `VM template ${r.vmTemplate.name} cannot be read (${roleTemplates[i]?.error?.message ?? "unknown error"}): reuse an app`
+              : null;
         return { name: r.name, vmTemplate: r.vmTemplate, disks: t ? imageDisks(t) : [], problem };
       });
       return {

@@ -5,6 +5,7 @@ import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconEdit } from "@tabler/icons-react";
 import { useDatastore } from "@/components/datastores/queries";
+import { isShown } from "@/components/permissions/object-ref";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { ImageDto } from "./api";
 import { IMAGE_TYPES, TYPES_BY_DATASTORE } from "./image-state";
@@ -26,8 +27,9 @@ export function EditImageButton({ image, disabled }: { image: ImageDto; disabled
 
 function EditImageForm({ image, onDone }: { image: ImageDto; onDone: () => void }) {
   const update = useUpdateImage();
-  // the types the image's datastore takes; all of them if the datastore cannot be read
-  const datastore = useDatastore(image.datastore.id).data;
+  // the types the image's datastore takes; all of them if the datastore cannot be read (nor is
+  // asked for when the user may not see it)
+  const datastore = useDatastore(image.datastore.id, { enabled: isShown(image.datastore) }).data;
   const types = datastore ? TYPES_BY_DATASTORE[datastore.type] : IMAGE_TYPES;
   const form = useForm({
     initialValues: { name: image.name, type: image.type as string, description: image.description },

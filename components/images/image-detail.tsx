@@ -7,6 +7,7 @@ import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
+import { refName } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
@@ -82,7 +83,7 @@ function ImageView({ image }: { image: ImageDto }) {
           variant="button"
           kind="image"
           name={image.name}
-          consequence={`The image ${image.name} and its ${image.sizeBytes ? "bytes" : "partial upload"} will be deleted from datastore ${image.datastore.name}. This cannot be undone.`}
+          consequence={`The image ${image.name} and its ${image.sizeBytes ? "bytes" : "partial upload"} will be deleted from datastore ${refName(image.datastore)}. This cannot be undone.`}
           disabledReason={noManage}
           // an upload still running from this page stops with the image (the server drops its bytes)
           onDelete={() => remove.mutateAsync(image.id).then(() => dismissUpload(image.id))}
@@ -90,7 +91,7 @@ function ImageView({ image }: { image: ImageDto }) {
         />
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
-        ID {image.id} · {image.type} · datastore {image.datastore.name} · created {formatDateTime(image.createdAt)}
+        ID {image.id} · {image.type} · datastore {refName(image.datastore)} · created {formatDateTime(image.createdAt)}
       </Text>
       <Stack gap="md" mb="md" maw={760}>
         {image.state === "ERROR" ? (

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { ActionIcon, Anchor, Code, CopyButton, Group, Tooltip } from "@mantine/core";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
+import { RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
@@ -68,11 +69,7 @@ export function ImageInfoTab({ image }: { image: ImageDto }) {
         { label: "Source URL", value: image.sourceUrl },
         {
           label: "Datastore",
-          value: (
-            <Anchor component={Link} href={`/datastores/${image.datastore.id}`}>
-              {image.datastore.name}
-            </Anchor>
-          ),
+          value: <RefLink kind="datastore" href={`/datastores/${image.datastore.id}`} value={image.datastore} />,
         },
         { label: "Zone", value: image.zone.name },
         { label: "Description", value: image.description },

@@ -6,6 +6,7 @@ import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
 import { useAllDatastores } from "@/components/datastores/queries";
 import { holdsRight, type Me } from "@/components/permissions/bits";
+import { RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -72,11 +73,7 @@ function columnsFor(me: Me, withDatastore: boolean): DataTableColumn<ImageDto>[]
           {
             accessor: "datastore",
             title: "Datastore",
-            render: (i) => (
-              <Anchor component={Link} href={`/datastores/${i.datastore.id}`}>
-                {i.datastore.name}
-              </Anchor>
-            ),
+            render: (i) => <RefLink kind="datastore" href={`/datastores/${i.datastore.id}`} value={i.datastore} />,
           } satisfies DataTableColumn<ImageDto>,
         ]
       : []),

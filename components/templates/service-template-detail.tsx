@@ -6,6 +6,7 @@ import { Anchor, Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { holdsRight } from "@/components/permissions/bits";
+import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { formatDateTime } from "@/components/ui/format";
@@ -128,9 +129,7 @@ function RolesTable({ template: s }: { template: ServiceTemplateDto }) {
             <Table.Td>{r.name}</Table.Td>
             <Table.Td>
               {r.vmTemplate ? (
-                <Anchor component={Link} href={`/vm-templates/${r.vmTemplate.id}`}>
-                  {r.vmTemplate.name}
-                </Anchor>
+                <RefLink kind="VM template" href={`/vm-templates/${r.vmTemplate.id}`} value={r.vmTemplate} />
               ) : (
                 <Text span c="red">
                   VM template {r.vmTemplateId} (deleted)

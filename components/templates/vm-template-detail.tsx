@@ -6,6 +6,7 @@ import { Anchor, Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { holdsRight } from "@/components/permissions/bits";
+import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { formatDateTime } from "@/components/ui/format";
@@ -137,9 +138,7 @@ function VmTemplateInfo({ template: t }: { template: VmTemplateDto }) {
                 {d.imageId === null ? (
                   `volatile (${d.type})`
                 ) : d.image ? (
-                  <Anchor component={Link} href={`/images/${d.image.id}`}>
-                    {d.image.name}
-                  </Anchor>
+                  <RefLink kind="image" href={`/images/${d.image.id}`} value={d.image} />
                 ) : (
                   <Text span c="red">
                     image {d.imageId} (deleted)

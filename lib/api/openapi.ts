@@ -1,6 +1,7 @@
 import { z } from "zod";
 import "@/lib/api/operations";
 import { registeredOperations, type Operation } from "./operation";
+import { urlIntBounds } from "./schemas";
 
 /** OpenAPI 3.1 document generated from the same zod schemas the routes parse with. */
 export function buildOpenApiDocument(): Record<string, unknown> {
@@ -35,9 +36,47 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
     io,
     unrepresentable: "any",
     target: "draft-2020-12",
+    override: ({ zodSchema, jsonSchema: js }) => {
+      // integers in URLs arrive as text that must be decimal digits; described as the integers they are
+      const bounds = urlIntBounds.get(zodSchema);
+      if (!bounds) return;
+      const out = js as Record<string, unknown>;
+      for (const key of ["type", "pattern", "format", "minLength", "maxLength"]) delete out[key];
+      Object.assign(out, { type: "integer", ...bounds });
+    },
   }) as Record<string, unknown>;
   return rest;
 };
+
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { "206": "Partial content (a Range request)" };
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid input; `invalid_params` names the fields",
+  401: "Not signed in",
+  403: "Forbidden",
+  404: "Not found, or not visible to you (the object of the path, or one the body names)",
+  409: "Conflict: a name already in use, or the object's state or zone does not allow this now",
+  410: "Gone: the upload is over",
+  412: "Precondition failed: a tus version this server does not speak",
+  413: "Content too large: more than the operation accepts",
+  415: "Unsupported media type",
+  416: "Range not satisfiable",
+  429: "Too many requests; Retry-After says when to try again",
+  502: "A backend (marketplace, datastore) refused or failed",
+  507: "Not enough space in the datastore or marketplace",
+};
+
+/** Every status an operation answers besides its success status, from its shape and what it declares. */
+export function errorStatuses(op: Operation): number[] {
+  const out = new Set<number>();
+  if (op.params || op.query || op.body) out.add(400);
+  if (op.body) out.add(413);
+  if (op.auth !== "public") [401, 403].forEach((s) => out.add(s));
+  // a body names other objects by id (a datastore, a marketplace), which may not exist for this user
+  if (op.params || (op.body && op.auth !== "public")) out.add(404);
+  if (op.auth !== "public" && op.method !== "GET" && op.method !== "HEAD") out.add(409);
+  for (const s of op.statuses ?? []) if (s >= 400) out.add(s);
+  return [...out].sort((a, b) => a - b);
+}
 
 function operationObject(op: Operation) {
   const parameters: unknown[] = [];
@@ -56,6 +95,12 @@ function operationObject(op: Operation) {
     description,
     content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
   });
+  const successes = Object.fromEntries(
+    (op.statuses ?? [])
+      .filter((s) => s < 400)
+      .map((s) => [String(s), { description: SUCCESS_DESCRIPTIONS[String(s)] ?? "Success" }]),
+  );
+  const errors = Object.fromEntries(errorStatuses(op).map((s) => [String(s), problem(PROBLEM_DESCRIPTIONS[s])]));
   return {
     operationId: op.id,
     summary: op.summary,
@@ -69,9 +114,8 @@ function operationObject(op: Operation) {
       [status]: op.response
         ? { description: "Success", content: { "application/json": { schema: jsonSchema(op.response, "output") } } }
         : { description: "Success" },
-      "400": problem("Invalid input; `invalid_params` names the fields"),
-      ...(op.auth === "public" ? {} : { "401": problem("Not signed in"), "403": problem("Forbidden") }),
-      ...(op.params ? { "404": problem("Not found, or not visible to you") } : {}),
+      ...successes,
+      ...errors,
     },
   };
 }

@@ -1,5 +1,8 @@
 import type { z } from "zod";
 
+/** Statuses an operation may declare beyond those its shape implies (see `statuses`). */
+export type ExtraStatus = 206 | 400 | 401 | 404 | 409 | 410 | 412 | 413 | 415 | 416 | 429 | 502 | 507;
+
 /**
  * An API operation: method, path and the zod schemas of its input and output. Route files
  * wrap a handler around one operation (lib/api/with-api.ts) and the OpenAPI document is
@@ -28,6 +31,15 @@ export interface Operation<
   response?: R;
   /** success status (200 unless set) */
   status?: number;
+  /** the most a JSON body may hold (lib/api/with-api.ts DEFAULT_MAX_BODY_BYTES unless set) */
+  maxBodyBytes?: number;
+  /**
+   * statuses this operation answers beyond those its shape implies, for the OpenAPI document
+   * (lib/api/openapi.ts): 400 with any input, 413 with a body, 401 and 403 unless public, 404
+   * with path parameters or a body (which may name other objects), 409 for a write that is not
+   * public
+   */
+  statuses?: readonly ExtraStatus[];
 }
 
 const registry: Operation[] = [];

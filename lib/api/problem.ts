@@ -24,6 +24,7 @@ export const STATUS_BY_CODE: Record<ErrorCode | "MALFORMED" | "INTERNAL", number
   NO_SPACE: 507,
   BACKEND_FAILED: 502,
   TOO_MANY_REQUESTS: 429,
+  TOO_LARGE: 413,
   INTERNAL: 500,
 };
 
@@ -32,8 +33,13 @@ const TITLES: Record<number, string> = {
   401: "Not signed in",
   403: "Forbidden",
   404: "Not found",
+  405: "Method not allowed",
   409: "Conflict",
+  410: "Gone",
+  412: "Precondition failed",
+  413: "Content too large",
   415: "Unsupported media type",
+  416: "Range not satisfiable",
   422: "Invalid input",
   429: "Too many requests",
   500: "Internal server error",

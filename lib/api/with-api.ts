@@ -7,6 +7,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { resolveApiToken } from "@/lib/auth/api-tokens";
 import { readCookie, resolveSession, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { clientAddressOf, forwardedByTrustedProxy } from "@/lib/auth/client-address";
 import { localZone } from "@/lib/zones/local-zone";
 import type { Operation } from "./operation";
 import { problemResponse } from "./problem";
@@ -44,7 +45,9 @@ export function withApi<O extends Operation>(op: O, handler: (args: HandlerArgs<
       const auth = await authenticate(req, op, requestId);
       const params = parseInput("path", op.params, routeCtx ? await routeCtx.params : {});
       const query = parseInput("query", op.query, queryObject(new URL(req.url).searchParams));
-      const body = op.body ? parseInput("body", op.body, await readJson(req)) : undefined;
+      const body = op.body
+        ? parseInput("body", op.body, await readJson(req, op.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+        : undefined;
       const result = await handler({ ctx: auth as never, params, query, body, req, requestId } as HandlerArgs<O>);
       response = result instanceof Response ? result : jsonResponse(op, result, requestId);
     } catch (err) {
@@ -85,9 +88,47 @@ function queryObject(params: URLSearchParams): Record<string, string | string[]>
   return out;
 }
 
-async function readJson(req: Request): Promise<unknown> {
+/** What an operation reads of a request body unless it says otherwise (Operation.maxBodyBytes). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+const tooLarge = (limit: number) =>
+  new AppError("TOO_LARGE", `The request body is larger than this operation accepts (${limit} bytes)`, {
+    invalidParams: [{ name: "body", reason: `must be at most ${limit} bytes` }],
+  });
+
+/**
+ * The body as text, refusing more than `limit` bytes before they are held: a declared
+ * Content-Length over the limit is refused unread, and a streamed body is cut off at the limit.
+ */
+async function readBodyText(req: Request, limit: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("INVALID", "The request body is not valid UTF-8", {
+      invalidParams: [{ name: "body", reason: "is not valid UTF-8" }],
+    });
+  }
+}
+
+async function readJson(req: Request, limit: number): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  const text = await req.text();
+  const text = await readBodyText(req, limit);
   if (text.trim() === "") return {};
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("INVALID", "The request body must be JSON (Content-Type: application/json)", {
@@ -103,8 +144,38 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
+/**
+ * The path of the first string (or object key) in `value` that holds a NUL character, or
+ * null. PostgreSQL cannot store NUL in text (SQLite can), so it is refused at the edge for
+ * both; the walk is iterative, since a body may nest deeper than the call stack goes.
+ */
+export function findNul(value: unknown): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (stack.length) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return path;
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+    } else if (v !== null && typeof v === "object") {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes("\u0000")) return [...path, key];
+        stack.push({ value: item, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
 function parseInput<T extends z.ZodType | undefined>(where: string, schema: T, value: unknown): Infer<T> {
   if (!schema) return undefined as Infer<T>;
+  const nulAt = findNul(value);
+  if (nulAt) {
+    const name = nulAt.length ? nulAt.join(".") : where;
+    throw new AppError("INVALID", `Invalid ${where}: ${name}: must not contain NUL characters`, {
+      invalidParams: [{ name, reason: "must not contain NUL characters" }],
+    });
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as Infer<T>;
   const invalidParams: InvalidParam[] = parsed.error.issues.map((issue) => ({
@@ -170,25 +241,25 @@ function allowedOrigins(req: Request): Set<string> {
   const set = new Set<string>();
   const { publicUrl } = getConfig();
   if (publicUrl) set.add(new URL(publicUrl).origin);
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const host = forwardedByTrustedProxy(req, "x-forwarded-host") ?? req.headers.get("host");
   if (host) {
-    const proto = req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "");
+    const proto = forwardedByTrustedProxy(req, "x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "");
     set.add(`${proto}://${host}`);
   }
   set.add(new URL(req.url).origin);
   return set;
 }
 
-/** Is the client talking to us over https (directly or behind a proxy)? */
+/** Is the client talking to us over https (directly or behind a trusted proxy)? */
 export function isSecureRequest(req: Request): boolean {
   const { publicUrl } = getConfig();
   if (publicUrl) return publicUrl.startsWith("https:");
-  return (req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "")) === "https";
+  return (forwardedByTrustedProxy(req, "x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "")) === "https";
 }
 
-export function clientIp(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for");
-  return (fwd ? fwd.split(",")[0] : (req.headers.get("x-real-ip") ?? "")).trim() || "local";
+/** The client's address (BAZAAR_TRUSTED_PROXIES decides whose X-Forwarded-For counts); null when unknown. */
+export function clientIp(req: Request): string | null {
+  return clientAddressOf(req);
 }
 
 export function errorResponse(err: unknown, requestId: string, instance: string): Response {

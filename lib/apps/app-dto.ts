@@ -5,14 +5,14 @@ import { latestJobs } from "@/lib/images/image-dto";
 import type { toJobSummary } from "@/lib/jobs/job-dto";
 import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { AppChildDto, AppDto } from "@/lib/api/operations/apps";
-import { whereHolds } from "@/lib/permissions/visibility";
+import { maySee, refTo, rightsSelect } from "@/lib/permissions/references";
 import type { Subject } from "@/lib/permissions/rights";
-import { loadAppTree, treeApps, type TreeNode } from "./app-tree";
+import { loadAppTree, type TreeNode } from "./app-tree";
 
 export const appInclude = {
   ...ownershipInclude,
   zone: { select: { id: true, name: true } },
-  marketplace: { select: { id: true, name: true, driver: true, enabled: true } },
+  marketplace: { select: { id: true, name: true, driver: true, enabled: true, ...rightsSelect } },
   _count: { select: { children: true } },
 } satisfies Prisma.MarketplaceAppInclude;
 
@@ -26,7 +26,8 @@ export async function appJobs(db: DbLike, ids: number[]) {
   return latestJobs(db, ids, "MARKETPLACE_APP");
 }
 
-export function toAppDto(app: AppRow, job: ReturnType<typeof toJobSummary> | null = null): AppDto {
+/** An app as `viewer` sees it: its marketplace by id alone unless they may use that too. */
+export function toAppDto(app: AppRow, viewer: Subject, job: ReturnType<typeof toJobSummary> | null = null): AppDto {
   return {
     id: app.id,
     name: app.name,
@@ -52,7 +53,12 @@ export function toAppDto(app: AppRow, job: ReturnType<typeof toJobSummary> | nul
     originImageId: app.originImageId,
     originTemplateId: app.originTemplateId,
     childCount: app._count.children,
-    marketplace: { ...app.marketplace, driver: app.marketplace.driver as MarketDriverName },
+    marketplace: refTo(viewer, app.marketplace, ({ id, name, driver, enabled }) => ({
+      id,
+      name,
+      driver: driver as MarketDriverName,
+      enabled,
+    })),
     zone: app.zone,
     lockLevel: app.lockLevel as AppDto["lockLevel"],
     job,
@@ -62,22 +68,30 @@ export function toAppDto(app: AppRow, job: ReturnType<typeof toJobSummary> | nul
   };
 }
 
-function toChildDto(node: TreeNode): AppChildDto {
+/**
+ * One part of a composite app's tree as `viewer` sees it: a part they may not use is its id
+ * alone, without its own parts (which disks a VM template app has is one of its attributes).
+ */
+function toChildDto(node: TreeNode, viewer: Subject): AppChildDto {
+  const { position, slot, created, app } = node;
+  if (!maySee(viewer, app)) return { position, slot, created, app: { id: app.id } };
   return {
-    position: node.position,
-    slot: node.slot,
-    created: node.created,
+    position,
+    slot,
+    created,
     app: {
-      id: node.app.id,
-      name: node.app.name,
-      type: node.app.type as AppDto["type"],
-      state: node.app.state as AppDto["state"],
-      error: node.app.error,
-      sizeBytes: Number(node.app.sizeBytes),
-      marketplace: node.app.marketplace,
+      id: app.id,
+      name: app.name,
+      type: app.type as AppDto["type"],
+      state: app.state as AppDto["state"],
+      error: app.error,
+      sizeBytes: Number(app.sizeBytes),
+      marketplace: refTo(viewer, app.marketplace, ({ id, name }) => ({ id, name })),
       children: node.children.map((c) => {
-        const { children: _, ...app } = toChildDto(c).app;
-        return { ...toChildDto(c), app };
+        const part = toChildDto(c, viewer);
+        if (!("children" in part.app)) return part;
+        const { children: _, ...shown } = part.app;
+        return { ...part, app: shown };
       }),
     },
   };
@@ -85,34 +99,23 @@ function toChildDto(node: TreeNode): AppChildDto {
 
 /**
  * One app with its child tree and the composite apps that use it, as far as the user may see
- * them: a part or parent the user may not use is left out (its name is not theirs to learn).
+ * them: a part or parent the user may not use is its id alone (its name is not theirs to learn).
  */
-export async function toAppDetailDto(db: DbLike, app: AppRow, subject: Subject): Promise<AppDto> {
+export async function toAppDetailDto(db: DbLike, app: AppRow, viewer: Subject): Promise<AppDto> {
   const [jobs, tree, parents] = await Promise.all([
     appJobs(db, [app.id]),
     loadAppTree(db, app.id),
     db.marketplaceAppChild.findMany({
       where: { childId: app.id },
-      select: { parent: { select: { id: true, name: true, type: true } } },
+      select: { parent: { select: { id: true, name: true, type: true, ...rightsSelect } } },
       distinct: ["parentId"],
     }),
   ]);
-  const ids = [...treeApps(tree).map((a) => a.id), ...parents.map((p) => p.parent.id)];
-  const visible = new Set(
-    (
-      await db.marketplaceApp.findMany({
-        where: { AND: [{ id: { in: ids } }, whereHolds(subject)] },
-        select: { id: true },
-      })
-    ).map((a) => a.id),
-  );
-  const prune = (nodes: TreeNode[]): TreeNode[] =>
-    nodes.filter((n) => visible.has(n.app.id)).map((n) => ({ ...n, children: prune(n.children) }));
   return {
-    ...toAppDto(app, jobs.get(app.id) ?? null),
-    children: prune(tree).map(toChildDto),
-    parents: parents
-      .filter((p) => visible.has(p.parent.id))
-      .map((p) => ({ ...p.parent, type: p.parent.type as AppDto["type"] })),
+    ...toAppDto(app, viewer, jobs.get(app.id) ?? null),
+    children: tree.map((n) => toChildDto(n, viewer)),
+    parents: parents.map(({ parent }) =>
+      refTo(viewer, parent, ({ id, name, type }) => ({ id, name, type: type as AppDto["type"] })),
+    ),
   };
 }

@@ -1,4 +1,6 @@
 import type { DbLike } from "@/lib/auth/context";
+import { rightsSelect } from "@/lib/permissions/references";
+import type { SharedObject } from "@/lib/permissions/rights";
 
 const nodeSelect = {
   id: true,
@@ -12,10 +14,12 @@ const nodeSelect = {
   source: true,
   originImageId: true,
   marketplaceId: true,
-  marketplace: { select: { id: true, name: true } },
+  marketplace: { select: { id: true, name: true, ...rightsSelect } },
+  ...rightsSelect,
 } as const;
 
-export interface TreeApp {
+/** Its rights come along so that a tree shows each part only as far as the viewer may see it. */
+export interface TreeApp extends SharedObject {
   id: number;
   name: string;
   type: string;
@@ -27,7 +31,7 @@ export interface TreeApp {
   source: string;
   originImageId: number | null;
   marketplaceId: number;
-  marketplace: { id: number; name: string };
+  marketplace: SharedObject & { id: number; name: string };
 }
 
 export interface TreeNode {

@@ -240,9 +240,10 @@ export const importAppJob = defineJob({
           partOf(job, offset, size, `${app.name} (${n + 1}/${p.images.length})`),
           part.imageId,
           async () => {
-            // bytes that are gone will not come back on a retry
+            // bytes that are gone will not come back on a retry; the importer may not be
+            // allowed to see the marketplace, so the message does not name it
             if (!(await market.stat(app.storageKey)))
-              throw new PermanentJobError(`marketplace ${app.marketplace.name} no longer has the app's bytes`);
+              throw new PermanentJobError("the app's marketplace no longer has its bytes");
             return {
               stream: await market.openRead(app.storageKey, undefined, { signal: job.signal }),
               length: size,

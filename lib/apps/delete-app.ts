@@ -1,7 +1,8 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { nameFor, rightsSelect } from "@/lib/permissions/references";
 import { driverOf } from "@/lib/markets/market-spec";
 import { loadAppTree, treeApps } from "./app-tree";
 import { findApp } from "./find-app";
@@ -17,13 +18,12 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number;
   const app = await findApp(ctx, input.id, "delete");
   const parents = await db().marketplaceAppChild.findMany({
     where: { childId: app.id },
-    select: { parent: { select: { name: true } } },
+    select: { parent: { select: { id: true, name: true, ...rightsSelect } } },
   });
-  if (parents.length > 0)
-    throw new AppError(
-      "WRONG_STATE",
-      `App ${app.name} is a part of ${[...new Set(parents.map((p) => p.parent.name))].join(", ")}; delete that first`,
-    );
+  if (parents.length > 0) {
+    const names = new Set(parents.map((p) => nameFor(subjectOf(ctx), p.parent)));
+    throw new AppError("WRONG_STATE", `App ${app.name} is a part of ${[...names].join(", ")}; delete that first`);
+  }
   const children = input.withChildren ? treeApps(await loadAppTree(db(), app.id), true).reverse() : [];
   const targets = [app];
   for (const child of children) targets.push(await findApp(ctx, child.id, "delete"));
@@ -59,7 +59,8 @@ async function deleteOne(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>, par
     try {
       await driverOf(market).delete(app.storageKey);
     } catch (err) {
-      const reason = `deleting its bytes from marketplace ${market.name} failed: ${(err as Error).message}`;
+      // stored on the app, which users who may not see its marketplace read too: it goes unnamed
+      const reason = `deleting its bytes from its marketplace failed: ${(err as Error).message}`;
       await db().marketplaceApp.update({ where: { id: app.id }, data: { state: "ERROR", error: reason } });
       throw new AppError("BACKEND_FAILED", `App ${app.name} was not deleted: ${reason}`);
     }

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
+import { nameFor } from "@/lib/permissions/references";
 import { rangeResponse } from "@/lib/transfer/range-response";
 import { driverOf } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
@@ -37,7 +38,7 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
       driver.openRead(app.storageKey, range).catch((err: Error) => {
         throw new AppError(
           "BACKEND_FAILED",
-          `Marketplace ${market.name} could not serve app ${app.name}: ${err.message}`,
+          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}: ${err.message}`,
         );
       }),
   });

@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { nameFor } from "@/lib/permissions/references";
 import { initialRights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findDatastore } from "@/lib/datastores/find-datastore";
@@ -51,7 +52,7 @@ interface Plan {
  */
 async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
   const root = await findApp(ctx, input.id, "import");
-  checkImportable(root, "");
+  checkImportable(ctx, root, "");
   if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
   const ds = await findDatastore(ctx, input.datastoreId, "use");
   if (!ds.enabled)
@@ -158,13 +159,14 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
   return { root, ds, images, vmTemplates, serviceTemplate, totalBytes, freeBytes: capacity.freeBytes };
 }
 
-function checkImportable(app: AppRow, what: string) {
+function checkImportable(ctx: Ctx, app: AppRow, what: string) {
   if (app.state !== "READY")
     throw new AppError("WRONG_STATE", `App ${app.name}${what} is ${app.state}; only READY apps can be imported`);
+  const market = nameFor(subjectOf(ctx), app.marketplace);
   if (!app.marketplace.enabled)
-    throw new AppError("WRONG_STATE", `Marketplace ${app.marketplace.name} is disabled; its apps cannot be imported`);
+    throw new AppError("WRONG_STATE", `Marketplace ${market} is disabled; its apps cannot be imported`);
   if (!MARKET_DRIVER_CAPABILITIES[app.marketplace.driver as MarketDriverName]?.read)
-    throw new AppError("WRONG_STATE", `Marketplace ${app.marketplace.name} cannot serve app bytes`);
+    throw new AppError("WRONG_STATE", `Marketplace ${market} cannot serve app bytes`);
 }
 
 /** The child apps of a tree level, each one the user may import. */
@@ -178,7 +180,7 @@ async function childApps(ctx: Ctx, nodes: TreeNode[], of: string): Promise<AppRo
       if (err instanceof AppError) throw new AppError(err.code, `Part ${node.slot} ${of}: ${err.message}`);
       throw err;
     }
-    checkImportable(app, ` (part ${node.slot} ${of})`);
+    checkImportable(ctx, app, ` (part ${node.slot} ${of})`);
     out.push(app);
   }
   return out;
@@ -313,7 +315,7 @@ export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInpu
             serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
             owner,
           },
-          title: `Import app ${root.name} from ${root.marketplace.name} into ${plan.ds.name}`,
+          title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace)} into ${plan.ds.name}`,
           // the first image shows the progress of the whole import
           objectType: created.length ? "IMAGE" : "MARKETPLACE_APP",
           objectId: created.length ? created[0].id : root.id,
@@ -347,7 +349,7 @@ export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInpu
     return {
       ...toPlanDto(plan),
       jobId,
-      created: created.map((img) => toImageDto(img, jobs.get(img.id) ?? null)),
+      created: created.map((img) => toImageDto(img, subjectOf(ctx), jobs.get(img.id) ?? null)),
     };
   } catch (err) {
     if (isUniqueViolation(err))

@@ -69,7 +69,7 @@ export async function listApps({ ctx, input }: { ctx: Ctx; input: ListAppsInput 
     rows.filter((r) => r.state === "LOCKED" || r.state === "INIT").map((r) => r.id),
   );
   return {
-    items: rows.map((r) => toAppDto(r, jobs.get(r.id) ?? null)),
+    items: rows.map((r) => toAppDto(r, subjectOf(ctx), jobs.get(r.id) ?? null)),
     total,
     page: input.page,
     perPage: input.perPage,

@@ -89,7 +89,7 @@ export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppIn
       return row;
     });
     const jobs = await appJobs(db(), [app.id]);
-    return toAppDto(app, jobs.get(app.id) ?? null);
+    return toAppDto(app, subjectOf(ctx), jobs.get(app.id) ?? null);
   } catch (err) {
     if (isUniqueViolation(err)) throw taken();
     throw err;

@@ -2,6 +2,7 @@ import { db, type Prisma } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, invalid, isUniqueViolation, conflict } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { nameFor } from "@/lib/permissions/references";
 import { sharedRights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findImage } from "@/lib/images/find-image";
@@ -363,7 +364,10 @@ async function reusableApp(
     throw err;
   }
   if (app.marketplaceId !== marketplaceId)
-    throw invalid(field, `app ${app.name} is in marketplace ${app.marketplace.name}; parts must be in the same one`);
+    throw invalid(
+      field,
+      `app ${app.name} is in marketplace ${nameFor(subjectOf(ctx), app.marketplace)}; parts must be in the same one`,
+    );
   if (app.type !== type) throw invalid(field, `app ${app.name} is a ${app.type} app, not ${type}`);
   if (app.state !== "READY") throw invalid(field, `app ${app.name} is ${app.state}; only READY apps can be reused`);
   return app;

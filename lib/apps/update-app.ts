@@ -1,7 +1,8 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError, conflict, invalid, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { nameFor } from "@/lib/permissions/references";
 import { appInclude, packTags } from "./app-dto";
 import { findApp } from "./find-app";
 import { appDtoFor } from "./get-app";
@@ -49,7 +50,10 @@ export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInpu
           where: { marketplaceId: app.marketplaceId, name: fields.name },
         });
         if (clash)
-          throw conflict("name", `marketplace ${app.marketplace.name} already has an app named "${fields.name}"`);
+          throw conflict(
+            "name",
+            `marketplace ${nameFor(subjectOf(ctx), app.marketplace)} already has an app named "${fields.name}"`,
+          );
       }
       const updated = await tx.marketplaceApp.update({ where: { id }, data, include: appInclude });
       await recordAudit(
@@ -64,7 +68,7 @@ export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInpu
       );
       return updated;
     });
-    return appDtoFor(row);
+    return appDtoFor(ctx, row);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `an app named "${fields.name}" exists in this marketplace`);
     throw err;
@@ -98,5 +102,5 @@ export async function lockApp({
     );
     return updated;
   });
-  return appDtoFor(row);
+  return appDtoFor(ctx, row);
 }

@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
-import { clearFailures, lockedFor, recordFailure } from "@/lib/auth/login-throttle";
+import { attemptSucceeded, countAttempt } from "@/lib/auth/login-throttle";
 import { createSession } from "@/lib/auth/sessions";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { localZone } from "@/lib/zones/local-zone";
@@ -11,7 +11,8 @@ import type { Ctx } from "@/lib/auth/context";
 export interface SignInInput {
   username: string;
   password: string;
-  ip: string;
+  /** the client's address; null when unknown (the request did not come through the server) */
+  ip: string | null;
   userAgent: string;
   requestId: string;
 }
@@ -22,8 +23,10 @@ const WRONG = "Wrong username or password";
 export async function signIn({ input }: { input: SignInInput }): Promise<{ token: string; ctx: Ctx }> {
   const client = db();
   const username = input.username.trim().toLowerCase();
-  const wait = await lockedFor(client, username, input.ip);
-  if (wait > 0) {
+  // Counted before the password is checked, so that parallel guesses cannot outrun the limit.
+  const attempt = await countAttempt(client, username, input.ip);
+  if (!attempt.allowed) {
+    const wait = attempt.retryAfterSeconds;
     throw new AppError(
       "TOO_MANY_REQUESTS",
       `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
@@ -37,7 +40,6 @@ export async function signIn({ input }: { input: SignInInput }): Promise<{ token
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   const zone = await localZone();
   if (!user || !ok) {
-    await recordFailure(client, username, input.ip);
     await recordAudit(
       { actorName: username, zoneName: zone.name, requestId: input.requestId },
       {
@@ -50,14 +52,14 @@ export async function signIn({ input }: { input: SignInInput }): Promise<{ token
     );
     throw new AppError("UNAUTHENTICATED", WRONG, { invalidParams: [{ name: "password", reason: WRONG }] });
   }
+  await attemptSucceeded(client, username, input.ip);
   const ctxUser = user.enabled ? await loadCtxUser(client, user.id) : null;
   if (!ctxUser) {
     throw new AppError("UNAUTHENTICATED", "This account is disabled; ask an administrator", {
       invalidParams: [{ name: "username", reason: "account is disabled" }],
     });
   }
-  await clearFailures(client, username);
-  const { token, id } = await createSession(client, user.id, { ip: input.ip, userAgent: input.userAgent });
+  const { token, id } = await createSession(client, user.id, { ip: input.ip ?? "", userAgent: input.userAgent });
   const ctx: Ctx = { user: ctxUser, zone, requestId: input.requestId, via: "session", sessionId: id };
   await recordAudit(ctx, {
     action: "session.sign-in",

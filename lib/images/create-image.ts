@@ -67,6 +67,7 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
           expectedMd5: input.expectedMd5,
           expectedSha256: input.expectedSha256,
           origin: input.source === "url" ? "URL" : "UPLOAD",
+          declaredBytes: input.source === "upload" ? BigInt(input.size) : null,
           sourceUrl: url,
           state: input.source === "url" ? "LOCKED" : "INIT",
           ownerId: ctx.user.id,
@@ -97,7 +98,7 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
       );
       return img;
     });
-    return toImageDto(created);
+    return toImageDto(created, subjectOf(ctx));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `you already have an image named "${input.name}"`);
     throw err;

@@ -1,12 +1,14 @@
 import type { Prisma } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
+import { refTo, rightsSelect } from "@/lib/permissions/references";
+import type { Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { toJobSummary } from "@/lib/jobs/job-dto";
 
 export const imageInclude = {
   ...ownershipInclude,
   zone: { select: { id: true, name: true } },
-  datastore: { select: { id: true, name: true } },
+  datastore: { select: { id: true, name: true, ...rightsSelect } },
 } satisfies Prisma.ImageInclude;
 
 export type ImageRow = Prisma.ImageGetPayload<{ include: typeof imageInclude }>;
@@ -23,7 +25,8 @@ export async function latestJobs(db: DbLike, ids: number[], objectType = "IMAGE"
   return map;
 }
 
-export function toImageDto(img: ImageRow, job: ReturnType<typeof toJobSummary> | null = null) {
+/** An image as `viewer` sees it: its datastore by id alone unless they may use that too. */
+export function toImageDto(img: ImageRow, viewer: Subject, job: ReturnType<typeof toJobSummary> | null = null) {
   return {
     id: img.id,
     name: img.name,
@@ -42,7 +45,7 @@ export function toImageDto(img: ImageRow, job: ReturnType<typeof toJobSummary> |
     expectedSha256: img.expectedSha256,
     uploadId: img.uploadId,
     fromAppId: img.fromAppId,
-    datastore: img.datastore,
+    datastore: refTo(viewer, img.datastore, ({ id, name }) => ({ id, name })),
     zone: img.zone,
     job,
     createdAt: img.createdAt,

@@ -86,7 +86,8 @@ export async function ingestImage(
     const required = ds.requiredFormat as "any" | "raw" | "qcow2";
     if (required !== "any" && info.format === "raw") {
       const why = await rawLooksLikeDisk(first.tempPath!, result.bytes);
-      if (why) throw new PermanentJobError(`${why}; datastore ${ds.name} requires ${required} disk images`);
+      // kept on the image, whose viewers may not all see the datastore: it goes unnamed
+      if (why) throw new PermanentJobError(`${why}; its datastore requires ${required} disk images`);
     }
 
     let final = first;

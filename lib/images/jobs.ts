@@ -41,16 +41,27 @@ export const importUploadJob = defineJob({
   maxAttempts: 3,
   async run(job) {
     const file = uploadFile(job.payload.uploadId);
+    const img = await db().image.findUnique({ where: { id: job.payload.imageId }, select: { declaredBytes: true } });
+    const declared = img?.declaredBytes == null ? undefined : Number(img.declaredBytes);
     // the file is looked for only when bytes must move: a retry after a finished import
     // (crash before the job was marked done) finds the image READY and the upload removed
-    await ingestImage(job, job.payload.imageId, async () => {
-      const size = await stat(file)
-        .then((s) => s.size)
-        .catch(() => {
-          throw new PermanentJobError("the uploaded file is gone");
-        });
-      return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), length: size };
-    });
+    await ingestImage(
+      job,
+      job.payload.imageId,
+      async () => {
+        const size = await stat(file)
+          .then((s) => s.size)
+          .catch(() => {
+            throw new PermanentJobError("the uploaded file is gone");
+          });
+        // tus keeps an upload within its length, and the length was checked at creation;
+        // this holds even for a file changed behind tus's back
+        if (declared !== undefined && size !== declared)
+          throw new PermanentJobError(`the upload holds ${size} bytes, but the image was created with ${declared}`);
+        return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), length: size };
+      },
+      { expectedBytes: declared },
+    );
     await removeUpload(job.payload.uploadId);
   },
   async onGiveUp(p, reason) {

@@ -43,7 +43,7 @@ export async function listImages({ ctx, input }: { ctx: Ctx; input: Input }) {
     rows.map((r) => r.id),
   );
   return {
-    items: rows.map((r) => toImageDto(r, jobs.get(r.id) ?? null)),
+    items: rows.map((r) => toImageDto(r, subjectOf(ctx), jobs.get(r.id) ?? null)),
     total,
     page: input.page,
     perPage: input.perPage,

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError, conflict, invalid, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findImage } from "./find-image";
@@ -58,7 +58,7 @@ export async function updateImage({ ctx, input }: { ctx: Ctx; input: UpdateImage
       return row;
     });
     const jobs = await latestJobs(db(), [updated.id]);
-    return toImageDto(updated, jobs.get(updated.id) ?? null);
+    return toImageDto(updated, subjectOf(ctx), jobs.get(updated.id) ?? null);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `the owner already has an image named "${fields.name}"`);
     throw err;

@@ -4,13 +4,14 @@ import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { jobDefinition } from "./registry";
+import { retryDelayMs } from "./retry-delay";
 import { runSchedules } from "./schedules";
 
 const leaseMs = () => getConfig().jobLeaseSeconds * 1000;
 /** heartbeats come several times per lease, so one slow write does not lose the job */
 const heartbeatMs = () => Math.max(250, Math.min(3000, leaseMs() / 4));
 const PROGRESS_MS = 1_000;
-/** how often a worker looks for periodic work that is due (marketplace monitors) */
+/** how often a worker looks for periodic work that is due (monitors, housekeeping) */
 const SCHEDULE_MS = 5_000;
 
 export interface WorkerOptions {
@@ -24,7 +25,8 @@ export interface WorkerOptions {
  * Runs the jobs of one zone. Any number of workers (in any number of processes sharing the
  * database) can run: a job is claimed by a conditional update, and the claim is a lease that
  * the heartbeat extends. A job whose lease expired was running in a worker that died, so it
- * is claimed again (a new attempt) or, past its attempts, failed with the reason.
+ * is claimed again (a new attempt) or, when that was its last attempt, failed with the reason;
+ * `attempts` never exceeds `maxAttempts`.
  */
 export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: string } {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -41,13 +43,14 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
     try {
       if (Date.now() - scheduledAt >= SCHEDULE_MS) {
         scheduledAt = Date.now();
-        await runSchedules(opts.zoneId);
+        await runSchedules(opts.zoneId, log);
       }
       while (!stopped && running.size < concurrency) {
-        const job = await claimNext(opts.zoneId, id, [...running.keys()]);
-        if (!job) break;
+        const claim = await claimNext(opts.zoneId, id, [...running.keys()]);
+        if (!claim) break;
+        const { job } = claim;
         // a rejection here would be unhandled (and end the process): log it instead
-        const p = execute(job, id, log)
+        const p = execute(claim, id, log)
           .catch((err) => log(`job ${job.id} (${job.kind}) could not be settled: ${(err as Error).message}`))
           .finally(() => running.delete(job.id));
         running.set(job.id, p);
@@ -77,12 +80,13 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
   };
 }
 
-type ClaimedJob = NonNullable<Awaited<ReturnType<typeof claimNext>>>;
+type Claim = NonNullable<Awaited<ReturnType<typeof claimNext>>>;
 
 /**
  * `mine` are the jobs this worker runs: a late heartbeat (a busy machine) can let their lease
  * lapse, and claiming one again would run it twice under the same owner, which the lease
- * checks cannot tell apart.
+ * checks cannot tell apart. A job with no attempts left is claimed without a new attempt
+ * (`exhausted`), only to be failed and cleaned up under the lease.
  */
 async function claimNext(zoneId: number, workerId: string, mine: number[]) {
   const now = new Date();
@@ -99,25 +103,36 @@ async function claimNext(zoneId: number, workerId: string, mine: number[]) {
     take: 5,
   });
   for (const c of candidates) {
-    // The conditional update is the lock: only one worker sees count 1.
+    const exhausted = c.attempts >= c.maxAttempts;
+    // The conditional update is the lock: only one worker sees count 1. It matches the lease
+    // that was seen to lapse, so a heartbeat that came meanwhile keeps the job where it runs.
     const { count } = await db().job.updateMany({
-      where: { id: c.id, state: c.state, leaseOwner: c.leaseOwner, attempts: c.attempts },
+      where: { id: c.id, state: c.state, leaseOwner: c.leaseOwner, leaseUntil: c.leaseUntil, attempts: c.attempts },
       data: {
         state: "RUNNING",
         leaseOwner: workerId,
         leaseUntil: new Date(Date.now() + leaseMs()),
         heartbeatAt: new Date(),
-        attempts: { increment: 1 },
+        ...(exhausted ? {} : { attempts: { increment: 1 } }),
         startedAt: c.startedAt ?? new Date(),
-        error: c.state === "RUNNING" ? "the worker running this job stopped; retrying" : c.error,
+        error: c.state === "RUNNING" && !exhausted ? "the worker running this job stopped; retrying" : c.error,
       },
     });
-    if (count === 1) return db().job.findUniqueOrThrow({ where: { id: c.id } });
+    if (count === 1) {
+      const job = await db().job.findUniqueOrThrow({ where: { id: c.id } });
+      return { job, exhausted: exhausted ? exhaustedReason(c) : null };
+    }
   }
   return null;
 }
 
-async function execute(job: ClaimedJob, workerId: string, log: (l: string) => void) {
+function exhaustedReason(job: { state: string; attempts: number; maxAttempts: number }): string {
+  return job.state === "RUNNING"
+    ? `the worker running it stopped during attempt ${job.attempts} of ${job.maxAttempts}; giving up`
+    : `no attempts left (${job.attempts} of ${job.maxAttempts} used)`;
+}
+
+async function execute({ job, exhausted }: Claim, workerId: string, log: (l: string) => void) {
   const def = jobDefinition(job.kind);
   if (!def) return finish(job.id, workerId, "FAILED", `unknown job kind ${job.kind}`);
   let payload: unknown;
@@ -127,10 +142,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
     return finish(job.id, workerId, "FAILED", `bad job payload: ${(err as Error).message}`, def, undefined);
   }
   if (job.cancelRequested) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
-  if (job.attempts > job.maxAttempts) {
-    const reason = `interrupted ${job.attempts - 1} time(s); giving up (${job.error || "worker stopped"})`;
-    return finish(job.id, workerId, "FAILED", reason, def, payload);
-  }
+  if (exhausted) return finish(job.id, workerId, "FAILED", exhausted, def, payload);
 
   const abort = new AbortController();
   let pending: { bytesDone?: number; bytesTotal?: number | null; phase?: string } = {};
@@ -212,7 +224,7 @@ async function execute(job: ClaimedJob, workerId: string, log: (l: string) => vo
         error: reason,
         leaseOwner: "",
         leaseUntil: null,
-        runAfter: new Date(Date.now() + 2000 * job.attempts),
+        runAfter: new Date(Date.now() + retryDelayMs(job.attempts)),
       },
     });
   }

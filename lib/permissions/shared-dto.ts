@@ -35,6 +35,16 @@ export function toOwnershipDto(
   };
 }
 
+/**
+ * A reference to another shared object: `id` and `shape` when the viewer may USE the object,
+ * `id` alone when not (references.ts decides which). The id-alone form is strict, so that a
+ * whole reference that does not parse is an error rather than quietly cut down to its id.
+ */
+export function sharedRefDto<S extends z.ZodRawShape>(shape: S) {
+  const id = z.object({ id: z.number().int() });
+  return z.union([id.extend(shape), id.strict()]);
+}
+
 /** The relations `toOwnershipDto` needs, for Prisma `include`. */
 export const ownershipInclude = {
   owner: { select: { id: true, username: true } },

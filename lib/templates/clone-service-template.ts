@@ -41,7 +41,7 @@ export async function cloneServiceTemplate({ ctx, input }: { ctx: Ctx; input: { 
       );
       return copy;
     });
-    return (await serviceTemplateDtos(db(), [row]))[0];
+    return (await serviceTemplateDtos(db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(input.name);
     throw err;

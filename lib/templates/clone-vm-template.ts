@@ -39,7 +39,7 @@ export async function cloneVmTemplate({ ctx, input }: { ctx: Ctx; input: { id: n
       );
       return copy;
     });
-    return (await vmTemplateDtos(db(), [row]))[0];
+    return (await vmTemplateDtos(db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(input.name);
     throw err;

@@ -54,7 +54,7 @@ export async function createServiceTemplate({
   };
   try {
     const row = ctx.tx ? await run(ctx.tx) : await db().$transaction(run);
-    return (await serviceTemplateDtos(ctx.tx ?? db(), [row]))[0];
+    return (await serviceTemplateDtos(ctx.tx ?? db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(body.name);
     throw err;

@@ -47,7 +47,7 @@ export async function createVmTemplate({ ctx, input }: { ctx: Ctx; input: Create
   };
   try {
     const row = ctx.tx ? await run(ctx.tx) : await db().$transaction(run);
-    return (await vmTemplateDtos(ctx.tx ?? db(), [row]))[0];
+    return (await vmTemplateDtos(ctx.tx ?? db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(input.name ?? "this name");
     throw err;

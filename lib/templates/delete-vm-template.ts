@@ -1,7 +1,8 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { maySee } from "@/lib/permissions/references";
 import { findVmTemplate } from "./find-vm-template";
 import { serviceTemplatesUsing } from "./service-template-rules";
 
@@ -11,7 +12,8 @@ export async function deleteVmTemplate({ ctx, input }: { ctx: Ctx; input: { id: 
     const row = await findVmTemplate({ ...ctx, tx }, input.id, "delete");
     const users = await serviceTemplatesUsing(tx, ctx.zone.id, row.id);
     if (users.length) {
-      const names = users.map((s) => `${s.name} (#${s.id})`).join(", ");
+      // a service the user may not see still blocks the delete: it is named by its id alone
+      const names = users.map((s) => (maySee(subjectOf(ctx), s) ? `${s.name} (#${s.id})` : `#${s.id}`)).join(", ");
       throw new AppError(
         "CONFLICT",
         `VM template ${row.name} is used by the roles of service template(s) ${names}; change or delete them first`,

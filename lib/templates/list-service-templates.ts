@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { templateListPage, templateListWhere, type TemplateListInput } from "./template-list-query";
 import { serviceTemplateDtos, serviceTemplateInclude } from "./service-template-dto";
 
@@ -9,5 +9,10 @@ export async function listServiceTemplates({ ctx, input }: { ctx: Ctx; input: Te
     db().serviceTemplate.findMany({ where, include: serviceTemplateInclude, ...templateListPage(input) }),
     db().serviceTemplate.count({ where }),
   ]);
-  return { items: await serviceTemplateDtos(db(), rows), total, page: input.page, perPage: input.perPage };
+  return {
+    items: await serviceTemplateDtos(db(), rows, subjectOf(ctx)),
+    total,
+    page: input.page,
+    perPage: input.perPage,
+  };
 }

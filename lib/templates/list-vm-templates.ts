@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { templateListPage, templateListWhere, type TemplateListInput } from "./template-list-query";
 import { vmTemplateDtos, vmTemplateInclude } from "./vm-template-dto";
 
@@ -9,5 +9,5 @@ export async function listVmTemplates({ ctx, input }: { ctx: Ctx; input: Templat
     db().vmTemplate.findMany({ where, include: vmTemplateInclude, ...templateListPage(input) }),
     db().vmTemplate.count({ where }),
   ]);
-  return { items: await vmTemplateDtos(db(), rows), total, page: input.page, perPage: input.perPage };
+  return { items: await vmTemplateDtos(db(), rows, subjectOf(ctx)), total, page: input.page, perPage: input.perPage };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { objectName } from "@/lib/api/schemas";
+import { INT32_MAX, objectName } from "@/lib/api/schemas";
 
 /**
  * A service template's body as OneFlow writes it: roles that name their VM template by id and
@@ -13,8 +13,12 @@ export const DEPLOYMENTS = ["straight", "none"] as const;
 
 export const serviceRole = z.looseObject({
   name: z.string().regex(ROLE_NAME, "must be 1 to 64 letters, digits, '_' or '-'"),
-  cardinality: z.number().int("must be a whole number").min(0, "must be 0 or more"),
-  vm_template: z.number().int().positive("must be a VM template id"),
+  cardinality: z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(100_000, "must be at most 100000"),
+  vm_template: z.number().int().positive("must be a VM template id").max(INT32_MAX, "must be a VM template id"),
   parents: z.array(z.string()).optional(),
 });
 export type ServiceRole = z.infer<typeof serviceRole>;

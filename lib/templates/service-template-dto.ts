@@ -1,5 +1,7 @@
 import type { Prisma } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
+import { refTo, rightsSelect, type HiddenRef } from "@/lib/permissions/references";
+import type { Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 
 export const serviceTemplateInclude = {
@@ -36,17 +38,25 @@ export function storedBody(json: string): StoredBody {
   return { roles: [] };
 }
 
-/** Names of the VM templates the roles of these service templates use, in one query. */
-export async function roleTemplates(db: DbLike, rows: { body: string }[]) {
+type RoleTemplate = { id: number; name: string } | HiddenRef;
+
+/**
+ * The VM templates the roles of these service templates use, in one query for a whole page, as
+ * the viewer may see them: a VM template they may not use shows its id alone.
+ */
+export async function roleTemplates(db: DbLike, rows: { body: string }[], viewer: Subject) {
   const ids = [...new Set(rows.flatMap((r) => storedBody(r.body).roles.map((role) => role.vm_template)))].filter(
     (id): id is number => Number.isInteger(id),
   );
-  if (ids.length === 0) return new Map<number, { id: number; name: string }>();
-  const found = await db.vmTemplate.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-  return new Map(found.map((t) => [t.id, t]));
+  if (ids.length === 0) return new Map<number, RoleTemplate>();
+  const found = await db.vmTemplate.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, ...rightsSelect },
+  });
+  return new Map<number, RoleTemplate>(found.map((t) => [t.id, refTo(viewer, t, ({ id, name }) => ({ id, name }))]));
 }
 
-export function toServiceTemplateDto(row: ServiceTemplateRow, templates: Map<number, { id: number; name: string }>) {
+export function toServiceTemplateDto(row: ServiceTemplateRow, templates: Map<number, RoleTemplate>) {
   const body = storedBody(row.body);
   return {
     id: row.id,
@@ -69,7 +79,7 @@ export function toServiceTemplateDto(row: ServiceTemplateRow, templates: Map<num
   };
 }
 
-export async function serviceTemplateDtos(db: DbLike, rows: ServiceTemplateRow[]) {
-  const templates = await roleTemplates(db, rows);
+export async function serviceTemplateDtos(db: DbLike, rows: ServiceTemplateRow[], viewer: Subject) {
+  const templates = await roleTemplates(db, rows, viewer);
   return rows.map((r) => toServiceTemplateDto(r, templates));
 }

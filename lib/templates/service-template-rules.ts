@@ -2,6 +2,7 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, type InvalidParam } from "@/lib/errors";
 import { decide } from "@/lib/permissions/operations";
+import { rightsSelect } from "@/lib/permissions/references";
 import { whereHolds } from "@/lib/permissions/visibility";
 import type { ServiceTemplateBody } from "./service-template-body";
 import { storedBody } from "./service-template-dto";
@@ -42,7 +43,7 @@ export async function serviceTemplatesUsing(client: DbLike, zoneId: number, vmTe
   const rows = await client.serviceTemplate.findMany({
     // bodies are stored as JSON.stringify writes them: a cheap pre-filter, then the exact check
     where: { zoneId, body: { contains: `"vm_template":${vmTemplateId}` } },
-    select: { id: true, name: true, body: true },
+    select: { id: true, name: true, body: true, ...rightsSelect },
     orderBy: { id: "asc" },
   });
   return rows.filter((r) => storedBody(r.body).roles.some((role) => role.vm_template === vmTemplateId));

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { conflict, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { ServiceTemplateBody } from "./service-template-body";
@@ -52,7 +52,7 @@ export async function updateServiceTemplate({ ctx, input }: { ctx: Ctx; input: U
       });
       return updated;
     });
-    return (await serviceTemplateDtos(db(), [row]))[0];
+    return (await serviceTemplateDtos(db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(name ?? "this name");
     throw err;

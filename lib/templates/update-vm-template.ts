@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { conflict, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findVmTemplate } from "./find-vm-template";
@@ -48,7 +48,7 @@ export async function updateVmTemplate({ ctx, input }: { ctx: Ctx; input: Update
       });
       return updated;
     });
-    return (await vmTemplateDtos(db(), [row]))[0];
+    return (await vmTemplateDtos(db(), [row], subjectOf(ctx)))[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw taken(name ?? "this name");
     throw err;

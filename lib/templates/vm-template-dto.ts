@@ -1,5 +1,7 @@
 import type { Prisma } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
+import { refTo, rightsSelect, type HiddenRef } from "@/lib/permissions/references";
+import type { Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { getFirst, parseTemplate, serializeTemplate, type Template } from "./template-text";
 import { templateDisks } from "./vm-template-spec";
@@ -11,7 +13,7 @@ export const vmTemplateInclude = {
 
 export type VmTemplateRow = Prisma.VmTemplateGetPayload<{ include: typeof vmTemplateInclude }>;
 
-type DiskImage = { id: number; name: string; state: string };
+type DiskImage = { id: number; name: string; state: string } | HiddenRef;
 
 /** Stored text is checked on save; a row written some other way still shows, as best it can. */
 function parsed(text: string): Template {
@@ -22,15 +24,22 @@ function parsed(text: string): Template {
   }
 }
 
-/** The images the disks of these templates use, in one query for a whole page. */
-export async function diskImages(db: DbLike, rows: { template: string }[]): Promise<Map<number, DiskImage>> {
+/**
+ * The images the disks of these templates use, in one query for a whole page, as the viewer
+ * may see them: an image they may not use shows its id alone.
+ */
+export async function diskImages(
+  db: DbLike,
+  rows: { template: string }[],
+  viewer: Subject,
+): Promise<Map<number, DiskImage>> {
   const ids = [...new Set(rows.flatMap((r) => templateDisks(parsed(r.template)).flatMap((d) => d.imageId ?? [])))];
   if (ids.length === 0) return new Map();
   const images = await db.image.findMany({
     where: { id: { in: ids } },
-    select: { id: true, name: true, state: true },
+    select: { id: true, name: true, state: true, ...rightsSelect },
   });
-  return new Map(images.map((i) => [i.id, i]));
+  return new Map(images.map((i) => [i.id, refTo(viewer, i, ({ id, name, state }) => ({ id, name, state }))]));
 }
 
 const num = (v: string | undefined, int: boolean): number | null => {
@@ -74,7 +83,7 @@ export function toVmTemplateDto(row: VmTemplateRow, images: Map<number, DiskImag
   };
 }
 
-export async function vmTemplateDtos(db: DbLike, rows: VmTemplateRow[]) {
-  const images = await diskImages(db, rows);
+export async function vmTemplateDtos(db: DbLike, rows: VmTemplateRow[], viewer: Subject) {
+  const images = await diskImages(db, rows, viewer);
   return rows.map((r) => toVmTemplateDto(r, images));
 }

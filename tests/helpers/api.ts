@@ -1,4 +1,6 @@
 import { expect } from "vitest";
+import { getConfig } from "@/lib/config";
+import { addressMatcher, forwardedHeaders } from "@/lib/auth/forwarding.mjs";
 import { loadRoute, resolveRoute, type HttpMethod } from "./routes";
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from "./fixtures";
 
@@ -53,6 +55,12 @@ const SESSION_COOKIE = "bazaar_session";
 export class ApiClient {
   private cookie: string | undefined;
 
+  /**
+   * `ip` is the address the request comes from, as the socket would report it: the headers
+   * are then passed through the HTTP server's forwarding rules (lib/auth/forwarding.mjs), so a
+   * forwarding header counts only if `ip` is in BAZAAR_TRUSTED_PROXIES. Without `ip` the
+   * handler gets the headers as given, like any in-process call.
+   */
   constructor(private readonly opts: { bearer?: string; cookie?: string; ip?: string } = {}) {
     this.cookie = opts.cookie;
   }
@@ -85,10 +93,12 @@ export class ApiClient {
     const handler = (await loadRoute(resolved.route))[method];
     if (typeof handler !== "function") throw new Error(`${resolved.route.pattern} exports no ${method} handler`);
 
-    const headers = new Headers(options.headers);
+    const given = this.opts.ip
+      ? forwardedHeaders(lowerCased(options.headers), this.opts.ip, addressMatcher(getConfig().trustedProxies))
+      : options.headers;
+    const headers = new Headers(given as Record<string, string> | undefined);
     if (this.cookie) headers.set("cookie", `${SESSION_COOKIE}=${this.cookie}`);
     if (this.opts.bearer) headers.set("authorization", `Bearer ${this.opts.bearer}`);
-    if (this.opts.ip) headers.set("x-forwarded-for", this.opts.ip);
     const origin = options.origin === undefined ? ORIGIN : options.origin;
     if (method !== "GET" && method !== "HEAD" && origin !== null) headers.set("origin", origin);
     let payload: string | undefined;
@@ -127,6 +137,9 @@ export class ApiClient {
     return { status: res.status, headers: res.headers, json, text };
   }
 }
+
+const lowerCased = (headers: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
 /** A client without credentials. */
 export const anonymous = (opts: { ip?: string } = {}) => new ApiClient(opts);

@@ -932,7 +932,7 @@ describe("S3 failures", () => {
     expect(del.json.code).toBe("BACKEND_FAILED");
     const kept = (await admin.get(`/api/v1/apps/${s3App.id}`)).json;
     expect(kept.state).toBe("ERROR");
-    expect(kept.error).toMatch(/^deleting its bytes from marketplace bucket failed: .+/);
+    expect(kept.error).toMatch(/^deleting its bytes from its marketplace failed: .+/);
     expect(del.json.detail).toContain(kept.error);
 
     const failed = await settleApp(admin, res.json.id, 80_000);

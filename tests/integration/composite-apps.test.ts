@@ -878,10 +878,18 @@ describe("permissions on the parts", () => {
     const seen = await d.get(`/api/v1/apps/${guarded.id}`);
     expect(seen.status).toBe(200);
     expect((await d.get(`/api/v1/apps/${hidden.id}`)).status).toBe(404);
-    // the tree shows dave the parts he may use, not the name of the one he may not
+    // the tree shows dave every part, the one he may not use by its id alone
     expect(seen.json.childCount).toBe(2);
-    expect(seen.json.children.map((c: Json) => c.app.id)).toEqual([guarded.children[0].app.id]);
+    expect(seen.json.children).toHaveLength(2);
+    expect(seen.json.children[0].app).toMatchObject({ id: guarded.children[0].app.id, name: expect.any(String) });
+    expect(seen.json.children[1]).toEqual({ ...guarded.children[1], app: { id: hidden.id } });
     expect(seen.text).not.toContain(hidden.name);
+    // and, from a part he may use, a composite app he may not use by its id alone
+    expect((await admin.post(`/api/v1/apps/${guarded.id}/chmod`, { permissions: "600" })).status).toBe(204);
+    const part = await d.get(`/api/v1/apps/${guarded.children[0].app.id}`);
+    expect(part.json.parents).toEqual([{ id: guarded.id }]);
+    expect(part.text).not.toContain(`"${guarded.name}"`);
+    expect((await admin.post(`/api/v1/apps/${guarded.id}/chmod`, { permissions: "644" })).status).toBe(204);
     const body = { datastoreId: imagesDs.id, name: "taken-over" };
     const daves = () => db().image.count({ where: { ownerId: dave.id } });
     const before = await daves();

@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getConfig, setConfigForTests } from "@/lib/config";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getConfig, setConfigForTests, type Config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { claimTurn } from "@/lib/jobs/claim-turn";
+import { pruneFinishedJobs } from "@/lib/jobs/prune-finished-jobs";
+import { runSchedules } from "@/lib/jobs/schedules";
 import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
 import { ApiClient, createUser, expectProblem, signIn, signInAdmin, type Json } from "../helpers/api";
@@ -240,5 +244,133 @@ describe("progress and retries", () => {
       expect(await getImage(image.id)).toMatchObject({ state: "ERROR", error: done.error });
     });
     expect(readdirSync(ds.basePath)).toEqual([]);
+  });
+});
+
+describe("a worker that stopped", () => {
+  /** What a worker killed during attempt `attempts` leaves behind once its lease has run out. */
+  const diedDuring = (jobId: number, attempts: number) =>
+    db().job.update({
+      where: { id: jobId },
+      data: {
+        state: "RUNNING",
+        attempts,
+        leaseOwner: "a-worker-that-was-killed",
+        leaseUntil: new Date(Date.now() - 5_000),
+        heartbeatAt: new Date(Date.now() - 6_000),
+        startedAt: new Date(Date.now() - 60_000),
+      },
+    });
+
+  it("fails a job it was running on its last attempt, with the reason, instead of a further attempt", async () => {
+    const ds = await datastore("died-last");
+    const { image, jobId } = await importUrl(admin, ds.id, "died-last", "/small.raw");
+    await diedDuring(jobId, 3);
+    const before = server.hits("/small.raw");
+    await withWorker(async () => {
+      const done = await ended(jobId);
+      expect(done).toMatchObject({
+        state: "FAILED",
+        attempts: 3,
+        maxAttempts: 3,
+        error: "the worker running it stopped during attempt 3 of 3; giving up",
+      });
+      expect(done.finishedAt).not.toBeNull();
+      // the job's clean-up ran: the image is not left LOCKED
+      expect(await getImage(image.id)).toMatchObject({ state: "ERROR", error: done.error });
+    });
+    expect(server.hits("/small.raw")).toBe(before);
+    expect(readdirSync(ds.basePath)).toEqual([]);
+  });
+
+  it("retries a job it was running before its last attempt", async () => {
+    const ds = await datastore("died-earlier");
+    const { image, jobId } = await importUrl(admin, ds.id, "died-earlier", "/small.raw");
+    await diedDuring(jobId, 2);
+    await withWorker(async () => {
+      expect(await ended(jobId)).toMatchObject({ state: "SUCCEEDED", attempts: 3, maxAttempts: 3, error: "" });
+      expect(await getImage(image.id)).toMatchObject({ state: "READY", sha256: small.sha256 });
+    });
+  });
+});
+
+describe("retention of ended jobs", () => {
+  const DAY = 24 * 3_600_000;
+  const ago = (ms: number) => new Date(Date.now() - ms);
+  let config: Config;
+
+  beforeEach(() => {
+    config = getConfig();
+    setConfigForTests({ ...config, jobRetentionDays: 7, jobFailedRetentionDays: 30 });
+  });
+  afterEach(() => setConfigForTests(config));
+
+  /** A job row as the worker leaves it; active ones wait far in the future so no worker takes them. */
+  const seedJob = (state: string, endedDaysAgo: number | null, zone = zoneId) =>
+    db().job.create({
+      data: {
+        kind: "image.import-url",
+        zoneId: zone,
+        title: `retention: ${state}`,
+        payload: JSON.stringify({ imageId: 999_999 }),
+        state,
+        createdAt: ago(200 * DAY),
+        runAfter: new Date(Date.now() + 365 * DAY),
+        finishedAt: endedDaysAgo === null ? null : ago(endedDaysAgo * DAY),
+      },
+    });
+
+  it("deletes SUCCEEDED and CANCELLED jobs after their retention and FAILED ones after the longer one; never active ones or another zone's", async () => {
+    const elsewhere = await db().zone.create({ data: { name: "elsewhere" } });
+    const gone = [await seedJob("SUCCEEDED", 8), await seedJob("CANCELLED", 8), await seedJob("FAILED", 31)];
+    const kept = [
+      await seedJob("SUCCEEDED", 6),
+      await seedJob("CANCELLED", 6),
+      await seedJob("FAILED", 8),
+      await seedJob("FAILED", 29),
+      await seedJob("QUEUED", null),
+      await seedJob("RUNNING", null),
+      await seedJob("SUCCEEDED", 100, elsewhere.id),
+    ];
+    try {
+      expect(await pruneFinishedJobs(zoneId)).toBe(gone.length);
+      const left = await db().job.findMany({
+        where: { id: { in: [...gone, ...kept].map((j) => j.id) } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      expect(left.map((j) => j.id)).toEqual(kept.map((j) => j.id));
+      expect(await pruneFinishedJobs(zoneId)).toBe(0);
+    } finally {
+      await db().job.deleteMany({ where: { id: { in: kept.map((j) => j.id) } } });
+      await db().zone.delete({ where: { id: elsewhere.id } });
+    }
+  });
+
+  it("deletes in bounded batches and goes on at the next turn", async () => {
+    for (let i = 0; i < 5; i++) await seedJob("SUCCEEDED", 10);
+    const opts = { batchSize: 2, maxBatches: 2 };
+    expect(await pruneFinishedJobs(zoneId, opts)).toBe(4);
+    expect(await pruneFinishedJobs(zoneId, opts)).toBe(1);
+    expect(await pruneFinishedJobs(zoneId, opts)).toBe(0);
+  });
+
+  it("runs from the workers' periodic schedule, whose turn one worker wins", async () => {
+    const ask = (now?: Date) =>
+      Promise.all(Array.from({ length: 6 }, () => claimTurn(zoneId, "test.turn", 60_000, now)));
+    expect((await ask()).filter(Boolean)).toHaveLength(1);
+    expect((await ask()).filter(Boolean)).toHaveLength(0);
+    expect((await ask(new Date(Date.now() + 61_000))).filter(Boolean)).toHaveLength(1);
+
+    const old = await seedJob("SUCCEEDED", 30);
+    await db().periodicTask.upsert({
+      where: { zoneId_name: { zoneId, name: "jobs.prune" } },
+      create: { zoneId, name: "jobs.prune", dueAt: ago(1000) },
+      update: { dueAt: ago(1000) },
+    });
+    await runSchedules(zoneId);
+    expect(await db().job.findUnique({ where: { id: old.id } })).toBeNull();
+    const task = await db().periodicTask.findUniqueOrThrow({ where: { zoneId_name: { zoneId, name: "jobs.prune" } } });
+    expect(task.dueAt.getTime()).toBeGreaterThan(Date.now());
   });
 });

@@ -405,6 +405,102 @@ describe("service templates", () => {
   });
 });
 
+describe("references to objects the viewer may not use", () => {
+  it("a VM template shows a disk image the viewer may not use by its id alone, in the detail and the list", async () => {
+    const t = await vmTemplate(a, {
+      name: "private-disk-vm",
+      template: `CPU = 1\nMEMORY = 64\nDISK = [ IMAGE_ID = "${aliceImage.id}" ]\nDISK = [ TYPE = "swap", SIZE = "64" ]`,
+    });
+    expect((await a.post(`/api/v1/vm-templates/${t.id}/chmod`, { permissions: "604" })).status).toBe(204);
+    // the owner, who may use the image, sees it whole
+    expect((await a.get(`/api/v1/vm-templates/${t.id}`)).json.disks[0].image).toEqual({
+      id: aliceImage.id,
+      name: "alice-disk",
+      state: aliceImage.state,
+    });
+
+    const hidden = {
+      index: 0,
+      imageId: aliceImage.id,
+      image: { id: aliceImage.id },
+      type: "",
+      devPrefix: "",
+      size: "",
+    };
+    const detail = await b.get(`/api/v1/vm-templates/${t.id}`);
+    expect(detail.status, detail.text).toBe(200);
+    expect(detail.json.disks[0]).toEqual(hidden);
+    expect(detail.text).not.toContain("alice-disk");
+    const list = await b.get("/api/v1/vm-templates?q=private-disk-vm");
+    expect(list.json.items).toHaveLength(1);
+    expect(list.json.items[0].disks[0]).toEqual(hidden);
+    expect(list.text).not.toContain("alice-disk");
+    // what bob's own copy shows him follows the same rule
+    const copy = await b.post(`/api/v1/vm-templates/${t.id}/clone`, { name: "private-disk-copy" });
+    expect(copy.status, copy.text).toBe(201);
+    expect(copy.json.disks[0].image).toEqual({ id: aliceImage.id });
+
+    // decided per request: once bob may use the image, he sees it
+    expect((await a.post(`/api/v1/images/${aliceImage.id}/chmod`, { permissions: "604" })).status).toBe(204);
+    expect((await b.get(`/api/v1/vm-templates/${t.id}`)).json.disks[0].image).toMatchObject({ name: "alice-disk" });
+    expect((await a.post(`/api/v1/images/${aliceImage.id}/chmod`, { permissions: "600" })).status).toBe(204);
+  });
+
+  it("a service template shows a role's VM template the viewer may not use by its id alone, in the detail and the list", async () => {
+    const vm = await vmTemplate(a, { name: "private-role-vm", template: "CPU = 1\nMEMORY = 64" });
+    const open = await vmTemplate(a, { name: "open-role-vm", template: "CPU = 1\nMEMORY = 64" });
+    expect((await a.post(`/api/v1/vm-templates/${open.id}/chmod`, { permissions: "604" })).status).toBe(204);
+    const res = await a.post("/api/v1/service-templates", {
+      name: "private-roles",
+      roles: [
+        { name: "hidden", cardinality: 1, vm_template: vm.id },
+        { name: "shown", cardinality: 1, vm_template: open.id },
+      ],
+    });
+    expect(res.status, res.text).toBe(201);
+    const s = res.json;
+    expect(s.roles[0].vmTemplate).toEqual({ id: vm.id, name: "private-role-vm" });
+    expect((await a.post(`/api/v1/service-templates/${s.id}/chmod`, { permissions: "604" })).status).toBe(204);
+
+    const roles = [
+      { name: "hidden", cardinality: 1, parents: [], vmTemplate: { id: vm.id }, vmTemplateId: vm.id },
+      {
+        name: "shown",
+        cardinality: 1,
+        parents: [],
+        vmTemplate: { id: open.id, name: "open-role-vm" },
+        vmTemplateId: open.id,
+      },
+    ];
+    const detail = await b.get(`/api/v1/service-templates/${s.id}`);
+    expect(detail.status, detail.text).toBe(200);
+    expect(detail.json.roles).toEqual(roles);
+    expect(detail.text).not.toContain("private-role-vm");
+    const list = await b.get("/api/v1/service-templates?q=private-roles");
+    expect(list.json.items).toHaveLength(1);
+    expect(list.json.items[0].roles).toEqual(roles);
+    expect(list.text).not.toContain("private-role-vm");
+  });
+
+  it("refusing to delete a VM template names a service the owner may not see by its id alone", async () => {
+    const shared = await vmTemplate(a, { name: "held-vm", template: "CPU = 1\nMEMORY = 64" });
+    expect((await a.post(`/api/v1/vm-templates/${shared.id}/chmod`, { permissions: "604" })).status).toBe(204);
+    const mine = await a.post("/api/v1/service-templates", {
+      name: "alices-holder",
+      roles: [{ name: "r", cardinality: 1, vm_template: shared.id }],
+    });
+    const bobs = await b.post("/api/v1/service-templates", {
+      name: "bobs-secret-holder",
+      roles: [{ name: "r", cardinality: 1, vm_template: shared.id }],
+    });
+    expect([mine.status, bobs.status]).toEqual([201, 201]);
+    const refused = await a.delete(`/api/v1/vm-templates/${shared.id}`);
+    expectProblem(refused, 409);
+    expect(refused.json.detail).toContain(`alices-holder (#${mine.json.id}), #${bobs.json.id}`);
+    expect(refused.text).not.toContain("bobs-secret-holder");
+  });
+});
+
 describe("zones", () => {
   it("templates of another zone do not exist here, nor may this zone's use their parts", async () => {
     const remote = await db().zone.create({ data: { name: "tpl-remote" } });

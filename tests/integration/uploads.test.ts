@@ -1,7 +1,12 @@
-import { readdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getConfig } from "@/lib/config";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getConfig, setConfigForTests, type Config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { importUploadJob, uploadFile } from "@/lib/images/jobs";
+import { enqueueJob } from "@/lib/jobs/enqueue-job";
+import { runSchedules } from "@/lib/jobs/schedules";
 import { startWorker } from "@/lib/jobs/worker";
+import { expireAbandonedUploads } from "@/lib/uploads/expire-abandoned-uploads";
 import { localZone } from "@/lib/zones/local-zone";
 import * as uploads from "@/app/api/v1/uploads/route";
 import * as upload from "@/app/api/v1/uploads/[id]/route";
@@ -11,10 +16,14 @@ import { randomPayload, waitFor } from "../support/images";
 /** Resumable uploads over the tus protocol: interrupted, resumed, verified, then imported. */
 let admin: ApiClient;
 let worker: ReturnType<typeof startWorker>;
+let zoneId: number;
 
 beforeAll(async () => {
   admin = await signInAdmin();
-  worker = startWorker({ zoneId: (await localZone()).id, pollMs: 100, log: () => {} });
+  zoneId = (await localZone()).id;
+  // the tus server makes it on its first request; tests that look inside may come first
+  mkdirSync(getConfig().uploadDir, { recursive: true });
+  worker = startWorker({ zoneId, pollMs: 100, log: () => {} });
 });
 afterAll(() => worker.stop());
 
@@ -56,6 +65,41 @@ async function newUploadImage(
   expect(res.json.state).toBe("INIT");
   return res.json as Json;
 }
+
+const getImage = async (id: number) => (await admin.get(`/api/v1/images/${id}`)).json as Json;
+
+/** Waits for the import of a finished upload to end; the image as it then is. */
+const imported = (id: number) =>
+  waitFor(`image ${id} to be imported`, async () =>
+    ((r) => ((r.state === "READY" || r.state === "ERROR") && r.job?.state !== "RUNNING" ? r : null))(
+      await getImage(id),
+    ),
+  );
+
+const createUpload = (imageId: number, headers: Record<string, string>) =>
+  tus(admin, "POST", "/api/v1/uploads", { ...headers, "upload-metadata": meta({ imageId: String(imageId) }) });
+
+const append = (location: string, offset: number, bytes: Buffer) =>
+  tus(
+    admin,
+    "PATCH",
+    location,
+    { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+    bytes,
+  );
+
+/** Creates an upload image of `data.length` bytes and its upload, and sends the first `sent` bytes. */
+async function startUpload(dsId: number, name: string, data: Buffer, sent: number) {
+  const img = await newUploadImage(admin, dsId, name, data.length);
+  const created = await createUpload(img.id, { "upload-length": String(data.length) });
+  expect(created.status).toBe(201);
+  const location = created.headers.get("location")!;
+  if (sent > 0) expect((await append(location, 0, data.subarray(0, sent))).status).toBe(204);
+  return { img, location, uploadId: location.split("/").pop()! };
+}
+
+/** Names in the upload directory that are not in `before`. */
+const newUploadFiles = (before: string[]) => readdirSync(getConfig().uploadDir).filter((f) => !before.includes(f));
 
 describe("resumable upload", () => {
   it("resumes from the server's offset after an interruption and yields a READY image with the same sha256", async () => {
@@ -183,13 +227,160 @@ describe("resumable upload", () => {
       507,
       ["size"],
     );
-    const ok = await newUploadImage(admin, ds.id, "fits", 1000);
-    expect(ok.state).toBe("INIT");
-    const res = await tus(admin, "POST", "/api/v1/uploads", {
-      "upload-length": String(2 * 1024 * 1024),
-      "upload-metadata": meta({ imageId: String(ok.id) }),
-    });
+    // both fit when they are created; the upload that comes first takes the space
+    const size = 600 * 1024;
+    const late = await newUploadImage(admin, ds.id, "late", size);
+    const first = await startUpload(ds.id, "first", randomPayload(size).data, size);
+    expect((await imported(first.img.id)).state).toBe("READY");
+    const res = await createUpload(late.id, { "upload-length": String(size) });
     expect(res.status).toBe(507);
     expect(await res.text()).toMatch(/^not enough space in datastore small/);
+  });
+});
+
+describe("the size an image was created with", () => {
+  it("refuses any other Upload-Length and a deferred one, keeps PATCHes within it, and ends READY with it", async () => {
+    const ds = (await admin.post("/api/v1/datastores", { name: "declared" })).json;
+    const payload = randomPayload(1000);
+    const img = await newUploadImage(admin, ds.id, "declared", 1000);
+    const before = readdirSync(getConfig().uploadDir);
+
+    // more than declared: 413, as tus answers a length over its maximum
+    const larger = await createUpload(img.id, { "upload-length": "5000" });
+    expect(larger.status).toBe(413);
+    expect(await larger.text()).toBe(
+      "Upload-Length 5000 does not match the size image declared was created with (1000 bytes)",
+    );
+    const smaller = await createUpload(img.id, { "upload-length": "999" });
+    expect(smaller.status).toBe(400);
+    expect(await smaller.text()).toContain("does not match the size image declared was created with");
+    // a deferred length would let the client choose the size once bytes have moved
+    const deferred = await createUpload(img.id, { "upload-defer-length": "1" });
+    expect(deferred.status).toBe(400);
+    expect(await deferred.text()).toContain("deferred length is not supported");
+    // nothing was created: no file, and the image still takes its upload
+    expect(newUploadFiles(before)).toEqual([]);
+    expect(await getImage(img.id)).toMatchObject({ state: "INIT", uploadId: "" });
+
+    const created = await createUpload(img.id, { "upload-length": "1000" });
+    expect(created.status).toBe(201);
+    const day = Date.now() + 24 * 3_600_000;
+    expect(Math.abs(Date.parse(created.headers.get("upload-expires")!) - day)).toBeLessThan(60_000);
+    const location = created.headers.get("location")!;
+    const first = await append(location, 0, payload.data.subarray(0, 600));
+    expect(first.status).toBe(204);
+    expect(first.headers.get("upload-expires")).not.toBeNull();
+    // more bytes than the length leaves room for: refused, and none of them written
+    const over = await append(location, 600, Buffer.concat([payload.data.subarray(600), randomPayload(4000).data]));
+    expect(over.status).toBe(413);
+    expect((await tus(admin, "HEAD", location, {})).headers.get("upload-offset")).toBe("600");
+
+    const last = await append(location, 600, payload.data.subarray(600));
+    expect(last.status).toBe(204);
+    expect(last.headers.get("upload-expires")).toBeNull(); // finished: it no longer expires
+    expect(await imported(img.id)).toMatchObject({ state: "READY", sizeBytes: 1000, sha256: payload.sha256 });
+  });
+
+  it("fails the import of an upload file whose size is not the declared one", async () => {
+    const ds = (await admin.post("/api/v1/datastores", { name: "declared-2" })).json;
+    const img = await newUploadImage(admin, ds.id, "tampered", 1000);
+    // a file changed behind tus's back (or an upload from before sizes were recorded)
+    const uploadId = "tampered-upload";
+    writeFileSync(uploadFile(uploadId), randomPayload(1200).data);
+    await db().image.update({ where: { id: img.id }, data: { uploadId, state: "LOCKED" } });
+    await enqueueJob(db(), importUploadJob, {
+      zoneId,
+      payload: { imageId: img.id, uploadId },
+      title: "Import upload of tampered",
+      objectType: "IMAGE",
+      objectId: img.id,
+    });
+    expect(await imported(img.id)).toMatchObject({
+      state: "ERROR",
+      error: "the upload holds 1200 bytes, but the image was created with 1000",
+    });
+    expect(existsSync(uploadFile(uploadId))).toBe(false);
+    expect(readdirSync(ds.basePath)).toEqual([]);
+  });
+});
+
+describe("abandoned uploads", () => {
+  const HOUR = 3_600_000;
+  const ago = (ms: number) => new Date(Date.now() - ms);
+  /** the clock of expiry: when the upload's file last received bytes */
+  const lastBytesAt = (uploadId: string, at: Date) => utimesSync(uploadFile(uploadId), at, at);
+  const createdAt = (imageId: number, at: Date) =>
+    db().image.update({ where: { id: imageId }, data: { createdAt: at } });
+
+  let config: Config;
+  beforeEach(() => {
+    config = getConfig();
+    setConfigForTests({ ...config, uploadExpireHours: 1 });
+  });
+  afterEach(() => setConfigForTests(config));
+
+  it("ends uploads that received no bytes for the expiry: ERROR 'upload abandoned', bytes gone, tus answers 410", async () => {
+    const ds = (await admin.post("/api/v1/datastores", { name: "abandoned" })).json;
+    const data = randomPayload(1000);
+    const idle = await startUpload(ds.id, "idle", data.data, 100);
+    await createdAt(idle.img.id, ago(3 * HOUR));
+    lastBytesAt(idle.uploadId, ago(2 * HOUR));
+    const neverStarted = await newUploadImage(admin, ds.id, "never-started", 1000);
+    await createdAt(neverStarted.id, ago(2 * HOUR));
+    // created long ago, but its last bytes came half an hour ago: still going
+    const slow = await startUpload(ds.id, "slow", data.data, 100);
+    await createdAt(slow.img.id, ago(3 * HOUR));
+    lastBytesAt(slow.uploadId, ago(HOUR / 2));
+    const fresh = await newUploadImage(admin, ds.id, "fresh", 1000);
+
+    expect(await expireAbandonedUploads(zoneId)).toBe(2);
+    for (const id of [idle.img.id, neverStarted.id]) {
+      expect(await getImage(id)).toMatchObject({
+        state: "ERROR",
+        error: "upload abandoned: no bytes arrived for 1 hour",
+      });
+    }
+    expect(readdirSync(getConfig().uploadDir).filter((f) => f.startsWith(idle.uploadId))).toEqual([]);
+    const head = await tus(admin, "HEAD", idle.location, {});
+    expect(head.status).toBe(410);
+    expect(await head.text()).toContain("upload abandoned");
+    expect((await append(idle.location, 100, data.data.subarray(100))).status).toBe(410);
+    expect(await getImage(fresh.id)).toMatchObject({ state: "INIT" });
+
+    // the one still moving resumes where it was and finishes
+    expect(await getImage(slow.img.id)).toMatchObject({ state: "INIT" });
+    expect((await tus(admin, "HEAD", slow.location, {})).headers.get("upload-offset")).toBe("100");
+    const resumed = await append(slow.location, 100, data.data.subarray(100, 500));
+    expect(resumed.status).toBe(204);
+    // the expiry moves with every byte that arrives
+    expect(Math.abs(Date.parse(resumed.headers.get("upload-expires")!) - (Date.now() + HOUR))).toBeLessThan(60_000);
+    expect((await append(slow.location, 500, data.data.subarray(500))).status).toBe(204);
+    expect(await imported(slow.img.id)).toMatchObject({ state: "READY", sha256: data.sha256 });
+
+    expect(await expireAbandonedUploads(zoneId)).toBe(0);
+  });
+
+  it("runs from the workers' periodic schedule", async () => {
+    const ds = (await admin.post("/api/v1/datastores", { name: "abandoned-2" })).json;
+    const idle = await startUpload(ds.id, "idle-2", randomPayload(1000).data, 10);
+    await createdAt(idle.img.id, ago(2 * HOUR));
+    lastBytesAt(idle.uploadId, ago(2 * HOUR));
+    // its turn has come (the worker of this file took the first one when it started)
+    await db().periodicTask.upsert({
+      where: { zoneId_name: { zoneId, name: "uploads.expire" } },
+      create: { zoneId, name: "uploads.expire", dueAt: ago(1000) },
+      update: { dueAt: ago(1000) },
+    });
+    await Promise.all([runSchedules(zoneId), runSchedules(zoneId)]);
+    const img = await waitFor(
+      "the upload to expire",
+      async () => ((i) => (i.state === "ERROR" ? i : null))(await getImage(idle.img.id)),
+      5_000,
+    );
+    expect(img.error).toContain("upload abandoned");
+    expect(existsSync(uploadFile(idle.uploadId))).toBe(false);
+    expect(
+      await db().auditEvent.count({ where: { action: "image.upload-expired", objectId: String(idle.img.id) } }),
+    ).toBe(1);
   });
 });

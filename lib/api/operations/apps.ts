@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
-import { ownershipDto } from "@/lib/permissions/shared-dto";
+import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { MARKET_DRIVERS } from "@/lib/markets/drivers/config";
 import { imageDto, jobSummaryDto } from "./images";
 import { permissionOperations } from "./shared";
@@ -10,26 +10,28 @@ export const APP_TYPES = ["IMAGE", "VMTEMPLATE", "SERVICE_TEMPLATE"] as const;
 export const APP_STATES = ["INIT", "LOCKED", "READY", "ERROR", "DISABLED"] as const;
 export const LOCK_LEVELS = ["USE", "MANAGE", "ADMIN"] as const;
 
-/** A child app as a composite app's tree shows it. */
-const childAppRef = z.object({
-  id: z.number().int(),
+/** A marketplace as an app shows it: its id alone when you may not use it. */
+const marketplaceRef = sharedRefDto({ name: z.string() });
+
+/** A child app as a composite app's tree shows it: its id alone when you may not use it. */
+const childAppShape = {
   name: z.string(),
   type: z.enum(APP_TYPES),
   state: z.enum(APP_STATES),
   error: z.string(),
   sizeBytes: z.number(),
-  marketplace: ref,
-});
+  marketplace: marketplaceRef,
+};
 const appChild = z.object({
   position: z.number().int(),
   /** the disk ("DISK 0") or the role name the child stands for */
   slot: z.string(),
   /** false when the publish reused an app that existed before */
   created: z.boolean(),
-  app: childAppRef,
+  app: sharedRefDto(childAppShape),
 });
 export const appChildDto = appChild.extend({
-  app: childAppRef.extend({ children: z.array(appChild) }),
+  app: sharedRefDto({ ...childAppShape, children: z.array(appChild) }),
 });
 export type AppChildDto = z.infer<typeof appChildDto>;
 
@@ -70,14 +72,10 @@ export const appDto = z
     childCount: z.number().int(),
     /** the child tree (two levels: roles, then disks); only in single-app responses */
     children: z.array(appChildDto).optional(),
-    /** composite apps that use this app as a child */
-    parents: z.array(z.object({ id: z.number().int(), name: z.string(), type: z.enum(APP_TYPES) })).optional(),
-    marketplace: z.object({
-      id: z.number().int(),
-      name: z.string(),
-      driver: z.enum(MARKET_DRIVERS),
-      enabled: z.boolean(),
-    }),
+    /** composite apps that use this app as a child (by id alone those you may not use) */
+    parents: z.array(sharedRefDto({ name: z.string(), type: z.enum(APP_TYPES) })).optional(),
+    /** by id alone when you may not use the marketplace */
+    marketplace: sharedRefDto({ name: z.string(), driver: z.enum(MARKET_DRIVERS), enabled: z.boolean() }),
     zone: ref,
     lockLevel: z.enum(LOCK_LEVELS).nullable(),
     /** the newest job that moved this app's bytes */
@@ -113,9 +111,9 @@ export const listApps = defineOperation({
   query: listQuery(APP_SORTS).extend({
     type: z.enum(APP_TYPES).optional(),
     state: z.enum(APP_STATES).optional(),
-    marketplaceId: z.coerce.number().int().positive().optional(),
-    zoneId: z.coerce.number().int().positive().optional(),
-    ownerId: z.coerce.number().int().positive().optional(),
+    marketplaceId: urlId().optional(),
+    zoneId: urlId().optional(),
+    ownerId: urlId().optional(),
     format: shortText(32).optional(),
     hypervisor: shortText(64).optional(),
     architecture: shortText(64).optional(),
@@ -150,7 +148,7 @@ export const listAppFacets = defineOperation({
   }),
 });
 
-const reuse = z.number().int().positive().nullable().default(null);
+const reuse = dbId.nullable().default(null);
 const diskChoices = z
   .array(z.object({ appId: reuse }))
   .max(64)
@@ -166,11 +164,11 @@ export const publishApp = defineOperation({
   auth: "user",
   body: z
     .object({
-      marketplaceId: z.number().int().positive(),
+      marketplaceId: dbId,
       /** exactly one of imageId, vmTemplateId, serviceTemplateId */
-      imageId: z.number().int().positive().optional(),
-      vmTemplateId: z.number().int().positive().optional(),
-      serviceTemplateId: z.number().int().positive().optional(),
+      imageId: dbId.optional(),
+      vmTemplateId: dbId.optional(),
+      serviceTemplateId: dbId.optional(),
       name: objectName,
       version: shortText(64).min(1, "is required").default("1.0"),
       description: description.default(""),
@@ -208,6 +206,8 @@ export const publishApp = defineOperation({
     }),
   response: appDto,
   status: 201,
+  statuses: [502, 507],
+  maxBodyBytes: 512 * 1024,
 });
 
 export const getApp = defineOperation({
@@ -243,6 +243,7 @@ export const updateApp = defineOperation({
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: appDto,
+  maxBodyBytes: 512 * 1024,
 });
 
 export const deleteApp = defineOperation({
@@ -256,6 +257,7 @@ export const deleteApp = defineOperation({
   params: idParams,
   query: z.object({ withChildren: queryBool.default(false) }),
   status: 204,
+  statuses: [502],
 });
 
 export const lockApp = defineOperation({
@@ -282,7 +284,7 @@ export const unlockApp = defineOperation({
 });
 
 const importBody = z.object({
-  datastoreId: z.number().int().positive(),
+  datastoreId: dbId,
   /** the new image's name (IMAGE app), or the base of every name a composite import creates */
   name: objectName,
   /** for an IMAGE app that carries a VM template: create that template too (default true) */
@@ -350,6 +352,7 @@ export const importApp = defineOperation({
     created: z.array(imageDto),
   }),
   status: 201,
+  statuses: [502, 507],
 });
 
 export const downloadApp = defineOperation({
@@ -360,6 +363,7 @@ export const downloadApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
+  statuses: [206, 409, 416],
 });
 
 export const { chmod: chmodApp, chown: chownApp } = permissionOperations("apps", "Apps", "App");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { listQuery, pageOf, timestamp } from "@/lib/api/schemas";
+import { listQuery, pageOf, timestamp, urlId } from "@/lib/api/schemas";
 
 export const auditEventDto = z.object({
   id: z.number().int(),
@@ -29,7 +29,7 @@ export const listAuditEvents = defineOperation({
     objectType: z.string().max(64).optional(),
     objectId: z.string().max(64).optional(),
     action: z.string().max(64).optional(),
-    actorId: z.coerce.number().int().positive().optional(),
+    actorId: urlId().optional(),
   }),
   response: pageOf(auditEventDto),
 });

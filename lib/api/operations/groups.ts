@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, ref, resourceType, timestamp } from "@/lib/api/schemas";
+import { idParams, listQuery, objectName, pageOf, ref, resourceType, timestamp, urlId, dbId } from "@/lib/api/schemas";
 
 export const groupDto = z.object({
   id: z.number().int(),
@@ -92,7 +92,7 @@ export const addGroupMember = defineOperation({
   tag: "Groups",
   auth: "admin",
   params: idParams,
-  body: z.object({ userId: z.number().int().positive() }),
+  body: z.object({ userId: dbId }),
   response: groupDetailDto,
 });
 
@@ -103,6 +103,6 @@ export const removeGroupMember = defineOperation({
   summary: "Remove a user from a group (admins; not from their primary group)",
   tag: "Groups",
   auth: "admin",
-  params: idParams.extend({ userId: z.coerce.number().int().positive() }),
+  params: idParams.extend({ userId: urlId() }),
   response: groupDetailDto,
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
-import { ownershipDto } from "@/lib/permissions/shared-dto";
+import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { permissionOperations } from "./shared";
 
 export const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT"] as const;
@@ -41,7 +41,8 @@ export const imageDto = z
     uploadId: z.string(),
     /** the marketplace app an APP image was imported from */
     fromAppId: z.number().int().nullable(),
-    datastore: ref,
+    /** by id alone when you may not use the datastore */
+    datastore: sharedRefDto({ name: z.string() }),
     zone: ref,
     /** the newest job that moved this image's bytes */
     job: jobSummaryDto.nullable(),
@@ -65,7 +66,7 @@ const description = z.string().trim().max(4096, "must be at most 4096 characters
 
 const common = {
   name: objectName,
-  datastoreId: z.number().int().positive(),
+  datastoreId: dbId,
   type: z.enum(IMAGE_TYPES).default("OS"),
   description: description.default(""),
   expectedMd5: md5.default(""),
@@ -80,7 +81,7 @@ export const listImages = defineOperation({
   tag: "Images",
   auth: "user",
   query: listQuery(["id", "name", "sizeBytes", "state", "createdAt"] as const).extend({
-    datastoreId: z.coerce.number().int().positive().optional(),
+    datastoreId: urlId().optional(),
     state: z.enum(IMAGE_STATES).optional(),
     type: z.enum(IMAGE_TYPES).optional(),
     mine: queryBool.optional(),
@@ -100,13 +101,14 @@ export const createImage = defineOperation({
     z.object({ source: z.literal("url"), url: z.string().trim().min(1, "is required").max(4096), ...common }),
     z.object({
       source: z.literal("upload"),
-      size: z.number().int().min(1, "must be at least 1 byte"),
+      size: z.number().int().min(1, "must be at least 1 byte").max(Number.MAX_SAFE_INTEGER),
       filename: z.string().trim().max(255).default(""),
       ...common,
     }),
   ]),
   response: imageDto,
   status: 201,
+  statuses: [507],
 });
 
 export const getImage = defineOperation({
@@ -154,6 +156,7 @@ export const downloadImage = defineOperation({
   tag: "Images",
   auth: "user",
   params: idParams,
+  statuses: [206, 409, 416],
 });
 
 export const { chmod: chmodImage, chown: chownImage } = permissionOperations("images", "Images", "Image");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, pageOf, timestamp } from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, timestamp, urlId } from "@/lib/api/schemas";
 
 export const JOB_STATES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
 
@@ -39,7 +39,7 @@ export const listJobs = defineOperation({
     order: z.enum(["asc", "desc"]).default("desc"),
     state: z.union([z.enum(JOB_STATES), z.array(z.enum(JOB_STATES))]).optional(),
     objectType: z.string().max(32).optional(),
-    objectId: z.coerce.number().int().positive().optional(),
+    objectId: urlId().optional(),
     active: z
       .enum(["true", "false"])
       .transform((v) => v === "true")

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
+import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId } from "@/lib/api/schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
 import { MARKET_DRIVERS, httpMarketConfig, s3MarketConfig, s3MarketSecrets } from "@/lib/markets/drivers/config";
 import { permissionOperations } from "./shared";
@@ -73,7 +73,7 @@ export const listMarketplaces = defineOperation({
   query: listQuery(["id", "name", "driver", "createdAt"] as const).extend({
     driver: z.enum(MARKET_DRIVERS).optional(),
     enabled: queryBool.optional(),
-    zoneId: z.coerce.number().int().positive().optional(),
+    zoneId: urlId().optional(),
   }),
   response: pageOf(marketplaceDto),
 });
@@ -88,6 +88,7 @@ export const createMarketplace = defineOperation({
   body: createBody,
   response: marketplaceDto,
   status: 201,
+  statuses: [502],
 });
 
 export const checkMarketplace = defineOperation({
@@ -99,6 +100,7 @@ export const checkMarketplace = defineOperation({
   auth: "user",
   body: marketplaceDriverBody,
   response: z.object({ ok: z.literal(true), capacity: z.object({ totalBytes: z.number(), freeBytes: z.number() }) }),
+  statuses: [502],
 });
 
 export const getMarketplace = defineOperation({
@@ -133,6 +135,7 @@ export const updateMarketplace = defineOperation({
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: marketplaceDto,
+  statuses: [502],
 });
 
 export const deleteMarketplace = defineOperation({
@@ -145,6 +148,7 @@ export const deleteMarketplace = defineOperation({
   params: idParams,
   query: z.object({ deleteApps: queryBool.default(false) }),
   status: 204,
+  statuses: [502],
 });
 
 export const monitorMarketplace = defineOperation({
@@ -156,6 +160,7 @@ export const monitorMarketplace = defineOperation({
   auth: "user",
   params: idParams,
   response: marketplaceDto,
+  statuses: [502],
 });
 
 export const { chmod: chmodMarketplace, chown: chownMarketplace } = permissionOperations(

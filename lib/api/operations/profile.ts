@@ -64,7 +64,10 @@ export const createToken = defineOperation({
       .trim()
       .min(1, "is required")
       .max(64, "must be at most 64 characters")
-      .regex(/^[\p{L}\p{N} ._-]+$/u, "letters, digits, spaces, '.', '_' or '-'"),
+      // letters of any script: checked here rather than as a pattern in the OpenAPI document,
+      // since most non-JavaScript tools cannot run \p{L}
+      .refine((v) => /^[\p{L}\p{N} ._-]+$/u.test(v), "letters, digits, spaces, '.', '_' or '-'")
+      .meta({ description: "letters (any script), digits, spaces, '.', '_' or '-'" }),
     expiresInDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days"),
   }),
   response: tokenDto.extend({ token: z.string() }),

@@ -38,6 +38,8 @@ export const signIn = defineOperation({
     password: z.string().min(1, "is required").max(256),
   }),
   response: sessionDto,
+  statuses: [401, 429],
+  maxBodyBytes: 8 * 1024,
 });
 
 export const getSession = defineOperation({

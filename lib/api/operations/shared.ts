@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams } from "@/lib/api/schemas";
+import { idParams, dbId } from "@/lib/api/schemas";
 
 /** chmod and chown look the same on every shared resource; one factory defines them. */
 export function permissionOperations(collection: string, tag: string, label: string) {
@@ -24,7 +24,7 @@ export function permissionOperations(collection: string, tag: string, label: str
     auth: "user",
     params: idParams,
     body: z
-      .object({ ownerId: z.number().int().positive(), groupId: z.number().int().positive() })
+      .object({ ownerId: dbId, groupId: dbId })
       .partial()
       .refine((v) => v.ownerId !== undefined || v.groupId !== undefined, "give ownerId, groupId or both"),
     status: 204,

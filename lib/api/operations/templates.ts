@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
 import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
-import { ownershipDto } from "@/lib/permissions/shared-dto";
+import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { DEPLOYMENTS, serviceTemplateBody } from "@/lib/templates/service-template-body";
 import { permissionOperations } from "./shared";
 
@@ -16,8 +16,8 @@ export const vmTemplateDiskDto = z.object({
   index: z.number().int(),
   /** the image the disk uses; null for a volatile disk */
   imageId: z.number().int().nullable(),
-  /** null when imageId names an image that no longer exists */
-  image: z.object({ id: z.number().int(), name: z.string(), state: z.string() }).nullable(),
+  /** null when imageId names an image that no longer exists; its id alone when you may not use it */
+  image: sharedRefDto({ name: z.string(), state: z.string() }).nullable(),
   /** "fs" or "swap" for a volatile disk, else "" */
   type: z.string(),
   devPrefix: z.string(),
@@ -72,6 +72,7 @@ export const createVmTemplate = defineOperation({
   body: z.object({ name: objectName.optional(), description: description.default(""), template: templateText }),
   response: vmTemplateDto,
   status: 201,
+  maxBodyBytes: 1024 * 1024,
 });
 
 export const getVmTemplate = defineOperation({
@@ -98,6 +99,7 @@ export const updateVmTemplate = defineOperation({
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: vmTemplateDto,
+  maxBodyBytes: 1024 * 1024,
 });
 
 export const deleteVmTemplate = defineOperation({
@@ -136,8 +138,8 @@ export const serviceRoleDto = z.object({
   name: z.string(),
   cardinality: z.number().int(),
   parents: z.array(z.string()),
-  /** null when the role's VM template no longer exists */
-  vmTemplate: ref.nullable(),
+  /** null when the role's VM template no longer exists; its id alone when you may not use it */
+  vmTemplate: sharedRefDto({ name: z.string() }).nullable(),
   vmTemplateId: z.number().int(),
 });
 
@@ -180,6 +182,7 @@ export const createServiceTemplate = defineOperation({
   body: serviceTemplateBody,
   response: serviceTemplateDto,
   status: 201,
+  maxBodyBytes: 1024 * 1024,
 });
 
 export const getServiceTemplate = defineOperation({
@@ -207,6 +210,7 @@ export const updateServiceTemplate = defineOperation({
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: serviceTemplateDto,
+  maxBodyBytes: 1024 * 1024,
 });
 
 export const deleteServiceTemplate = defineOperation({

@@ -17,6 +17,7 @@ export const createUpload = defineOperation({
   tag: "Uploads",
   auth: "user",
   status: 201,
+  statuses: [400, 404, 409, 410, 412, 413, 415, 507],
 });
 
 export const uploadOffset = defineOperation({
@@ -27,6 +28,7 @@ export const uploadOffset = defineOperation({
   tag: "Uploads",
   auth: "user",
   params: uploadId,
+  statuses: [400, 410, 412],
 });
 
 export const appendUpload = defineOperation({
@@ -38,6 +40,7 @@ export const appendUpload = defineOperation({
   auth: "user",
   params: uploadId,
   status: 204,
+  statuses: [400, 409, 410, 412, 413, 415],
 });
 
 export const cancelUpload = defineOperation({
@@ -49,4 +52,5 @@ export const cancelUpload = defineOperation({
   auth: "user",
   params: uploadId,
   status: 204,
+  statuses: [400, 410, 412],
 });

@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, pageOf, password, ref, timestamp, umask, username, queryBool } from "@/lib/api/schemas";
+import {
+  idParams,
+  listQuery,
+  pageOf,
+  password,
+  ref,
+  timestamp,
+  umask,
+  username,
+  queryBool,
+  urlId,
+  dbId,
+} from "@/lib/api/schemas";
 
 export const userDto = z.object({
   id: z.number().int(),
@@ -28,7 +40,7 @@ export const listUsers = defineOperation({
   tag: "Users",
   auth: "admin",
   query: listQuery(["id", "username", "displayName", "createdAt"] as const).extend({
-    groupId: z.coerce.number().int().positive().optional(),
+    groupId: urlId().optional(),
     enabled: queryBool.optional(),
   }),
   response: pageOf(userDto),
@@ -46,8 +58,8 @@ export const createUser = defineOperation({
     password,
     displayName: displayName.default(""),
     email: email.default(""),
-    primaryGroupId: z.number().int().positive().optional(),
-    groupIds: z.array(z.number().int().positive()).max(100).default([]),
+    primaryGroupId: dbId.optional(),
+    groupIds: z.array(dbId).max(100).default([]),
     enabled: z.boolean().default(true),
     umask: umask.nullable().default(null),
   }),
@@ -80,8 +92,8 @@ export const updateUser = defineOperation({
       email,
       enabled: z.boolean(),
       umask: umask.nullable(),
-      primaryGroupId: z.number().int().positive(),
-      groupIds: z.array(z.number().int().positive()).max(100),
+      primaryGroupId: dbId,
+      groupIds: z.array(dbId).max(100),
     })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, ref, timestamp } from "@/lib/api/schemas";
+import { idParams, INT32_MAX, listQuery, objectName, pageOf, ref, timestamp, dbId } from "@/lib/api/schemas";
 
 export const VDC_RESOURCE_TYPES = ["DATASTORE"] as const;
 
 export const vdcResource = z.object({
-  zoneId: z.number().int().positive(),
+  zoneId: dbId,
   resourceType: z.enum(VDC_RESOURCE_TYPES),
-  resourceId: z.number().int().nonnegative(),
+  resourceId: z.number().int().nonnegative().max(INT32_MAX, `must be at most ${INT32_MAX}`),
 });
 
 export const vdcDto = z.object({
@@ -44,7 +44,7 @@ export const createVdc = defineOperation({
   body: z.object({
     name: objectName,
     description: description.default(""),
-    groupIds: z.array(z.number().int().positive()).max(1000).default([]),
+    groupIds: z.array(dbId).max(1000).default([]),
     resources: z.array(vdcResource).max(10000).default([]),
   }),
   response: vdcDto,
@@ -74,7 +74,7 @@ export const updateVdc = defineOperation({
     .object({
       name: objectName,
       description,
-      groupIds: z.array(z.number().int().positive()).max(1000),
+      groupIds: z.array(dbId).max(1000),
       resources: z.array(vdcResource).max(10000),
     })
     .partial(),
