@@ -11,6 +11,7 @@ import { clientAddressOf, forwardedByTrustedProxy } from "@/lib/auth/client-addr
 import { localZone } from "@/lib/zones/local-zone";
 import type { Operation } from "./operation";
 import { problemResponse } from "./problem";
+import { findNul } from "./find-nul";
 
 type Infer<T> = NonNullable<T> extends z.ZodType ? z.output<NonNullable<T>> : undefined;
 
@@ -142,29 +143,6 @@ async function readJson(req: Request, limit: number): Promise<unknown> {
       invalidParams: [{ name: "body", reason: "is not valid JSON" }],
     });
   }
-}
-
-/**
- * The path of the first string (or object key) in `value` that holds a NUL character, or
- * null. PostgreSQL cannot store NUL in text (SQLite can), so it is refused at the edge for
- * both; the walk is iterative, since a body may nest deeper than the call stack goes.
- */
-export function findNul(value: unknown): (string | number)[] | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
-  while (stack.length) {
-    const { value: v, path } = stack.pop()!;
-    if (typeof v === "string") {
-      if (v.includes("\u0000")) return path;
-    } else if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
-    } else if (v !== null && typeof v === "object") {
-      for (const [key, item] of Object.entries(v)) {
-        if (key.includes("\u0000")) return [...path, key];
-        stack.push({ value: item, path: [...path, key] });
-      }
-    }
-  }
-  return null;
 }
 
 function parseInput<T extends z.ZodType | undefined>(where: string, schema: T, value: unknown): Infer<T> {

@@ -114,17 +114,18 @@ export const publishCompositeJob = defineJob({
     });
     job.progress({ phase: "published" });
   },
-  onGiveUp: (p, reason) => rollbackPublish(p.appId, reason),
+  onGiveUp: (p) => rollbackPublish(p.appId),
 });
 
 /**
  * Removes what a composite publish created: the bytes of its new image apps first, then the
  * apps (parent first), releasing the images they held. Apps it reused stay. When a backend
- * refuses to remove some bytes, nothing is deleted: the parent and its parts stay in ERROR with
- * the reason, so that deleting the app later retries (no bytes are ever orphaned). A publish
+ * refuses to remove some bytes, nothing is deleted: the parent and its parts stay in ERROR,
+ * naming the parts whose bytes remain, so that deleting the app later retries (no bytes are
+ * ever orphaned); why the publish failed stays on its job. A publish
  * that finished is left alone.
  */
-export async function rollbackPublish(rootId: number, reason: string): Promise<void> {
+export async function rollbackPublish(rootId: number): Promise<void> {
   const root = await db().marketplaceApp.findUnique({ where: { id: rootId } });
   if (!root || root.state === "READY" || root.state === "DISABLED") return;
   const created = treeApps(await loadAppTree(db(), root.id), true);
@@ -155,7 +156,9 @@ export async function rollbackPublish(rootId: number, reason: string): Promise<v
         where: { id: { in: [root.id, ...created.map((a) => a.id)] }, state: { in: ["INIT", "LOCKED"] } },
         data: {
           state: "ERROR",
-          error: `${reason}; the bytes of some parts could not be removed (deleting the app retries): ${failures.join("; ")}`,
+          // everyone who sees the app reads this, and the reason may name the publisher's
+          // images: it stays on the publisher's job
+          error: `the publish failed (its job says why); the bytes of some parts could not be removed (deleting the app retries): ${failures.join("; ")}`,
         },
       });
       return;

@@ -4,6 +4,8 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findMarketplace } from "./find-marketplace";
 import { driverOf } from "./market-spec";
+import { subjectOf } from "@/lib/auth/context";
+import { nameFor, rightsSelect } from "@/lib/permissions/references";
 
 /**
  * Deletes a marketplace of the local zone. While it has apps it is refused, unless the caller
@@ -12,9 +14,14 @@ import { driverOf } from "./market-spec";
  */
 export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id: number; deleteApps: boolean } }) {
   const market = await findMarketplace(ctx, input.id, "delete");
+  // the apps may be other users' private ones: a message names those by id
+  const viewer = subjectOf(ctx);
   if (market.zoneId !== ctx.zone.id)
     throw new AppError("WRONG_ZONE", `Marketplace ${market.name} belongs to zone ${market.zone.name}; delete it there`);
-  const apps = await db().marketplaceApp.findMany({ where: { marketplaceId: market.id } });
+  const apps = await db().marketplaceApp.findMany({
+    where: { marketplaceId: market.id },
+    select: { id: true, name: true, state: true, storageKey: true, ...rightsSelect },
+  });
   if (apps.length > 0 && !input.deleteApps)
     throw new AppError(
       "CONFLICT",
@@ -22,15 +29,19 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
     );
   const usedElsewhere = await db().marketplaceAppChild.findFirst({
     where: { child: { marketplaceId: market.id }, parent: { marketplaceId: { not: market.id } } },
-    select: { parent: { select: { name: true } }, child: { select: { name: true } } },
+    select: {
+      parent: { select: { id: true, name: true, ...rightsSelect } },
+      child: { select: { id: true, name: true, ...rightsSelect } },
+    },
   });
   if (usedElsewhere)
     throw new AppError(
       "WRONG_STATE",
-      `App ${usedElsewhere.child.name} is a part of app ${usedElsewhere.parent.name} of another marketplace; delete that first`,
+      `App ${nameFor(viewer, usedElsewhere.child)} is a part of app ${nameFor(viewer, usedElsewhere.parent)} of another marketplace; delete that first`,
     );
   const busy = apps.find((a) => a.state === "LOCKED" || a.state === "INIT");
-  if (busy) throw new AppError("WRONG_STATE", `App ${busy.name} is still being published; wait or cancel its job`);
+  if (busy)
+    throw new AppError("WRONG_STATE", `App ${nameFor(viewer, busy)} is still being published; wait or cancel its job`);
   // no publish may start while the bytes go; the final transaction checks that none did
   await db().marketplace.update({ where: { id: market.id }, data: { enabled: false } });
   const restore = () => db().marketplace.update({ where: { id: market.id }, data: { enabled: market.enabled } });
@@ -47,7 +58,7 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
       await restore();
       throw new AppError(
         "BACKEND_FAILED",
-        `Could not delete the bytes of app ${app.name}: ${(err as Error).message}; the marketplace is kept`,
+        `Could not delete the bytes of app ${nameFor(viewer, app)}: ${(err as Error).message}; the marketplace is kept`,
       );
     }
     await db().marketplaceApp.update({ where: { id: app.id }, data: { storageKey: "" } });

@@ -27,7 +27,10 @@ let openDs: Json;
 let openMarket: { id: number; name: string };
 let secretMarket: { id: number; name: string };
 
-const market = async (name: string, extra: { otherRights?: number; enabled?: boolean } = {}) =>
+const market = async (
+  name: string,
+  extra: { otherRights?: number; enabled?: boolean; ownerId?: number; groupId?: number } = {},
+) =>
   db().marketplace.create({
     data: { name, zoneId, driver: "http", ownerRights: 6, groupRights: 0, otherRights: 0, ...owner, ...extra },
   });
@@ -175,6 +178,16 @@ describe("a composite app's parts and parents", () => {
 });
 
 describe("what the app services say", () => {
+  it("a marketplace delete refused for a busy app names an app the deleter may not use by its id alone", async () => {
+    // bob's own marketplace holds a private app of the admin's that is still being published
+    const bobs = await market("ref-bobs-market", { ownerId: bob.id, groupId: bob.primaryGroup.id });
+    const busy = await app("ref-secret-busy", bobs.id, { state: "LOCKED", groupRights: 0, otherRights: 0 });
+    const res = await b.delete(`/api/v1/marketplaces/${bobs.id}?deleteApps=true`);
+    expectProblem(res, 409);
+    expect(res.json.detail).toBe(`App #${busy.id} is still being published; wait or cancel its job`);
+    expect(res.text).not.toContain("ref-secret-busy");
+  });
+
   it("a delete refused for a parent names a parent the user may not use by its id alone", async () => {
     const mine = await app("ref-bobs-part", openMarket.id, { ownerId: bob.id, groupId: bob.primaryGroup.id });
     const parent = await app("ref-secret-parent", openMarket.id, { type: "VMTEMPLATE", otherRights: 0 });
