@@ -32,10 +32,10 @@ import {
  * without credentials. No answer may be a 5xx or a status the document does not list for the
  * operation, and every error is problem+json.
  *
- * Runs per operation and role: BAZAAR_FUZZ_RUNS (default 8). The seed is fixed so a run can be
+ * Runs per operation and role: BAZAAR_FUZZ_RUNS (default 16). The seed is fixed so a run can be
  * repeated; BAZAAR_FUZZ_SEED explores others (fast-check prints the seed and path of a failure).
  */
-const RUNS = Number(process.env.BAZAAR_FUZZ_RUNS ?? 8);
+const RUNS = Number(process.env.BAZAAR_FUZZ_RUNS ?? 16);
 const SEED = Number(process.env.BAZAAR_FUZZ_SEED ?? 20261206);
 
 const doc = buildOpenApiDocument() as {
