@@ -39,3 +39,23 @@ test("a non-admin does not see admin pages", async ({ page, admin, baseURL }) =>
   ).toBe(403);
   await api.dispose();
 });
+
+test("the server refuses TRACE and does not believe a client's forwarding headers", async ({ request, admin }) => {
+  const trace = await request.fetch("/api/v1/session", { method: "TRACE" });
+  expect(trace.status()).toBe(405);
+  expect(trace.headers()["content-type"]).toBe("application/problem+json");
+  expect(trace.headers()["allow"]).toContain("GET");
+  expect((await trace.json()).code).toBe("METHOD_NOT_ALLOWED");
+
+  const nobody = unique("nobody");
+  const failed = await request.post("/api/v1/session", {
+    data: { username: nobody, password: "wrong-password" },
+    headers: { "x-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.8" },
+  });
+  expect(failed.status()).toBe(401);
+  const audit = await admin.get(`/api/v1/audit?q=${nobody}`);
+  const events = (await audit.json()).items as { action: string; details: { ip?: string } }[];
+  const event = events.find((e) => e.action === "session.sign-in-failed");
+  // the address of the connection (loopback here), not what the client claimed
+  expect(event?.details.ip).toMatch(/^(127\.0\.0\.1|::1)$/);
+});
