@@ -16,6 +16,10 @@ export interface FuzzEnv {
   safeDir: string;
   /** the only origin generated URLs point to (a closed loopback port: nothing is fetched) */
   safeOrigin: string;
+  /** ids of objects that exist: a body's `…Id` fields name them, so requests get past lookups */
+  ids: number[];
+  /** values that satisfy what a schema cannot say (template text, a driver's config), by property name */
+  examples: Record<string, unknown[]>;
 }
 
 export const NASTY_STRINGS = [
@@ -101,6 +105,13 @@ function stringArb(s: JsonSchema, key: string, env: FuzzEnv): fc.Arbitrary<strin
   }
   if (s.format === "email") return fc.emailAddress();
   if (s.format === "date-time") return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+  if (typeof s.pattern !== "string" && !s.format) {
+    // plain words, so that valid requests reach the services (the mutated ones bring the rest)
+    return fc
+      .stringMatching(/^[a-z][a-z0-9-]{0,15}$/)
+      .filter((v) => v.length >= minLength)
+      .map((v) => v.slice(0, Math.max(minLength, maxLength)));
+  }
   if (typeof s.pattern === "string") {
     return fc
       .stringMatching(new RegExp(s.pattern))
@@ -128,6 +139,12 @@ function plainArbitrary(
   depth: number,
 ): fc.Arbitrary<unknown> {
   if (!s || typeof s !== "object" || depth > 6) return fc.jsonValue({ maxDepth: 1 });
+  const examples = env.examples[key];
+  if (examples?.length && depth > 0)
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...examples) },
+      { weight: 1, arbitrary: plainArbitrary(s, { ...env, examples: {} }, mutate, key, depth) },
+    );
   if ("const" in s) return fc.constant(s.const);
   if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
   const alternatives = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
@@ -144,6 +161,8 @@ function plainArbitrary(
           )
         : stringArb(s, key, env);
     case "integer":
+      if (/Ids?$|^vm_template$/.test(key) && env.ids.length)
+        return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...env.ids) }, { weight: 1, arbitrary: fc.nat(99) });
       return fc.integer({
         min: Math.max(typeof s.minimum === "number" ? s.minimum : -(2 ** 31), -(2 ** 31)),
         max: Math.min(typeof s.maximum === "number" ? s.maximum : 2 ** 31, 2 ** 31),
@@ -214,8 +233,10 @@ export function queryArbitrary(
 ): fc.Arbitrary<string> {
   const query = parameters.filter((p) => p.in === "query");
   const model: Record<string, fc.Arbitrary<string>> = {};
+  const validModel: Record<string, fc.Arbitrary<string>> = {};
   for (const p of query) {
     const valid = arbitraryFor(p.schema, env, 0, p.name).map((v) => String(v));
+    validModel[p.name] = valid;
     model[p.name] = fc.oneof(
       { weight: 3, arbitrary: valid },
       { weight: 1, arbitrary: withNul(valid) },
@@ -225,7 +246,10 @@ export function queryArbitrary(
   const extra = fc.dictionary(fc.constantFrom("unknown", "page", "sort", "q"), fc.constantFrom(...NASTY_STRINGS), {
     maxKeys: 1,
   });
-  return fc.tuple(fc.record(model, { requiredKeys: [] }), extra).map(([known, more]) => {
+  // a whole query that is valid, or one fuzzed in any of its parameters
+  const valid = fc.tuple(fc.record(validModel, { requiredKeys: [] }), fc.constant({}));
+  const fuzzed = fc.tuple(fc.record(model, { requiredKeys: [] }), extra);
+  return fc.oneof(valid, fuzzed).map(([known, more]) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...more, ...known })) if (v !== undefined) params.append(k, v);
     const text = params.toString();
