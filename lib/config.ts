@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { INVALID_CIDR_MESSAGE, isValidCidr } from "@/lib/auth/forwarding.mjs";
+import { INVALID_CIDR_MESSAGE, parseCidrList as splitCidrList } from "@/lib/auth/forwarding.mjs";
 
 /**
  * The one place that reads the environment. Every variable is validated here, once;
@@ -8,26 +8,15 @@ import { INVALID_CIDR_MESSAGE, isValidCidr } from "@/lib/auth/forwarding.mjs";
  */
 const octalUmask = z.string().regex(/^[0-7]{3}$/, "must be three octal digits, e.g. 177");
 
-/** Comma-separated CIDR blocks such as "127.0.0.0/8, ::1/128". */
-const cidrList = z
-  .string()
-  .refine(
-    (v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)),
-    "must be comma-separated CIDR blocks, e.g. 127.0.0.0/8,10.0.0.0/8",
-  )
-  .transform((v) =>
-    v
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  // the shape alone lets 10.0.0.0/33 or 999.1.1.1/8 through, which would only fail at first use
-  .refine((cidrs) => cidrs.every(isValidCidr), INVALID_CIDR_MESSAGE);
+/** Comma-separated CIDR blocks such as "127.0.0.0/8, ::1/128", read as the HTTP server reads them. */
+const cidrList = z.string().transform((v, ctx) => {
+  try {
+    return splitCidrList(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: INVALID_CIDR_MESSAGE });
+    return z.NEVER;
+  }
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

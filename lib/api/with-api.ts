@@ -7,7 +7,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { resolveApiToken } from "@/lib/auth/api-tokens";
 import { readCookie, resolveSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { clientAddressOf, forwardedByTrustedProxy } from "@/lib/auth/client-address";
+import { forwardedByTrustedProxy } from "@/lib/auth/client-address";
 import { localZone } from "@/lib/zones/local-zone";
 import type { Operation } from "./operation";
 import { problemResponse } from "./problem";
@@ -233,11 +233,6 @@ export function isSecureRequest(req: Request): boolean {
   const { publicUrl } = getConfig();
   if (publicUrl) return publicUrl.startsWith("https:");
   return (forwardedByTrustedProxy(req, "x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "")) === "https";
-}
-
-/** The client's address (BAZAAR_TRUSTED_PROXIES decides whose X-Forwarded-For counts); null when unknown. */
-export function clientIp(req: Request): string | null {
-  return clientAddressOf(req);
 }
 
 export function errorResponse(err: unknown, requestId: string, instance: string): Response {

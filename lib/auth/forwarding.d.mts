@@ -18,3 +18,4 @@ export declare function clientAddress(
   forwardedFor: string | null | undefined,
   isTrusted: AddressMatcher,
 ): string | null;
+export declare function blockListOf(cidrs: readonly string[]): import("node:net").BlockList;

@@ -61,17 +61,23 @@ export function normalizeAddress(raw) {
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
+/** A node:net BlockList of CIDR blocks (IPv4-mapped IPv6 addresses match the IPv4 blocks). */
+export function blockListOf(cidrs) {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split("/");
+    list.addSubnet(address, Number(bits), isIP(address) === 6 ? "ipv6" : "ipv4");
+  }
+  return list;
+}
+
 const matchers = new WeakMap();
 
 /** A test "is this address in one of these CIDR blocks?", built once per list. */
 export function addressMatcher(cidrs) {
   let matcher = matchers.get(cidrs);
   if (matcher) return matcher;
-  const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [address, bits] = cidr.split("/");
-    list.addSubnet(address, Number(bits), isIP(address) === 6 ? "ipv6" : "ipv4");
-  }
+  const list = blockListOf(cidrs);
   matcher = cidrs.length
     ? (raw) => {
         const address = normalizeAddress(raw);

@@ -4,6 +4,7 @@ import https from "node:https";
 import { BlockList, isIP } from "node:net";
 import type { Readable } from "node:stream";
 import { getConfig } from "@/lib/config";
+import { blockListOf } from "@/lib/auth/forwarding.mjs";
 
 /** Address ranges a URL import may not reach unless BAZAAR_URL_ALLOW lists them (SSRF). */
 const PRIVATE_V4 = [
@@ -30,15 +31,6 @@ const PRIVATE_V6 = [
   ["fe80::", 10],
   ["ff00::", 8],
 ] as const;
-
-function blockListOf(cidrs: string[]): BlockList {
-  const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [addr, bits] = cidr.split("/");
-    list.addSubnet(addr, Number(bits), isIP(addr) === 6 ? "ipv6" : "ipv4");
-  }
-  return list;
-}
 
 /** A URL that cannot work however often it is tried (refused address, scheme, 4xx answer). */
 export class UrlRefusedError extends Error {

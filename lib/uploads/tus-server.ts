@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { FileStore } from "@tus/file-store";
 import { Server, type Upload } from "@tus/server";
-import { dbId } from "@/lib/api/schemas";
+import { urlId } from "@/lib/api/schemas";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
@@ -86,10 +86,8 @@ async function imageOfUpload(req: Request, uploadId: string) {
 
 async function onUploadCreate(req: Request, upload: Upload) {
   const ctx = ctxOf(req);
-  // the same rule as ids in URLs: decimal digits within the id columns (not 1e3, 0x10 or 2^31)
-  const parsed = dbId.safeParse(
-    /^[0-9]{1,10}$/.test(upload.metadata?.imageId ?? "") ? Number(upload.metadata?.imageId) : NaN,
-  );
+  // read as ids in URLs are: decimal digits within the id columns (not 1e3, 0x10 or 2^31)
+  const parsed = urlId().safeParse(upload.metadata?.imageId);
   if (!parsed.success) throw refuse(400, "Upload-Metadata must carry imageId, an image id in decimal");
   const imageId = parsed.data;
   const img = await db().image.findFirst({ where: { id: imageId, zoneId: ctx.zone.id }, include: { datastore: true } });

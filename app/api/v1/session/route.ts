@@ -1,5 +1,6 @@
 import { session as ops } from "@/lib/api/operations";
-import { clientIp, isSecureRequest, jsonResponse, withApi } from "@/lib/api/with-api";
+import { isSecureRequest, jsonResponse, withApi } from "@/lib/api/with-api";
+import { clientAddressOf } from "@/lib/auth/client-address";
 import { signIn } from "@/lib/auth/sign-in";
 import { signOut } from "@/lib/auth/sign-out";
 import { toMeDto } from "@/lib/users/user-dto";
@@ -9,7 +10,7 @@ import { db } from "@/lib/db/client";
 
 export const POST = withApi(ops.signIn, async ({ body, req, requestId }) => {
   const { token, ctx } = await signIn({
-    input: { ...body, ip: clientIp(req), userAgent: req.headers.get("user-agent") ?? "", requestId },
+    input: { ...body, ip: clientAddressOf(req), userAgent: req.headers.get("user-agent") ?? "", requestId },
   });
   const data = { user: await toMeDto(db(), ctx.user), zone: await getZone({ ctx, input: { id: ctx.zone.id } }) };
   return jsonResponse(ops.signIn, data, requestId, {
