@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { defineJob, PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import { driverOf } from "@/lib/markets/market-spec";
+import { marketDriverFor } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
 import { ingestImage } from "@/lib/images/ingest-image";
 import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
@@ -129,7 +129,7 @@ export async function rollbackPublish(rootId: number): Promise<void> {
   const root = await db().marketplaceApp.findUnique({ where: { id: rootId } });
   if (!root || root.state === "READY" || root.state === "DISABLED") return;
   const created = treeApps(await loadAppTree(db(), root.id), true);
-  const markets = new Map<number, Parameters<typeof driverOf>[0]>();
+  const markets = new Map<number, Parameters<typeof marketDriverFor>[0]>();
   const marketOf = async (id: number) => {
     if (!markets.has(id)) markets.set(id, await db().marketplace.findUniqueOrThrow({ where: { id } }));
     return markets.get(id)!;
@@ -139,12 +139,12 @@ export async function rollbackPublish(rootId: number): Promise<void> {
   for (const app of created) {
     if (app.type !== "IMAGE" || !app.storageKey) continue;
     try {
-      await driverOf(await marketOf(app.marketplaceId)).delete(app.storageKey);
+      await marketDriverFor(await marketOf(app.marketplaceId)).delete(app.storageKey);
     } catch (err) {
       failures.push(`${app.name}: ${(err as Error).message}`);
     }
   }
-  for (const market of markets.values()) await sweepUnfinished(market.id, driverOf(market)).catch(() => {});
+  for (const market of markets.values()) await sweepUnfinished(market.id, marketDriverFor(market)).catch(() => {});
   await db().$transaction(async (tx) => {
     for (const app of created) {
       if (app.type !== "IMAGE") continue;
@@ -237,7 +237,7 @@ export const importAppJob = defineJob({
       if (app.state !== "READY")
         throw new PermanentJobError(`${what} failed: the app is ${app.state}; only READY apps can be imported`);
       const size = Number(app.sizeBytes);
-      const market = driverOf(app.marketplace);
+      const market = marketDriverFor(app.marketplace);
       try {
         await ingestImage(
           partOf(job, offset, size, `${app.name} (${n + 1}/${p.images.length})`),

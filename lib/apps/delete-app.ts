@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { nameFor, rightsSelect } from "@/lib/permissions/references";
-import { driverOf } from "@/lib/markets/market-spec";
+import { marketDriverFor } from "@/lib/markets/market-spec";
 import { loadAppTree, treeApps } from "./app-tree";
 import { findApp } from "./find-app";
 
@@ -57,7 +57,7 @@ async function deleteOne(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>, par
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
   if (app.storageKey) {
     try {
-      await driverOf(market).delete(app.storageKey);
+      await marketDriverFor(market).delete(app.storageKey);
     } catch (err) {
       // stored on the app, which users who may not see its marketplace read too: it goes unnamed
       const reason = `deleting its bytes from its marketplace failed: ${(err as Error).message}`;

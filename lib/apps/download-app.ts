@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
 import { rangeResponse } from "@/lib/transfer/range-response";
-import { driverOf } from "@/lib/markets/market-spec";
+import { marketDriverFor } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
 /**
@@ -20,7 +20,7 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
       `App ${app.name} is a ${app.type} app: it has no bytes of its own; download its image parts or import it`,
     );
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
-  const driver = driverOf(market);
+  const driver = marketDriverFor(market);
   const size = Number(app.sizeBytes);
   const ext = app.format || "img";
   const headers = new Headers({

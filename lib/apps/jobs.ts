@@ -2,8 +2,8 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { defineJob, PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
-import { driverFor } from "@/lib/datastores/drivers/registry";
-import { driverOf } from "@/lib/markets/market-spec";
+import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
+import { marketDriverFor } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
 import { runTransfer } from "@/lib/transfer/pipeline";
 import { releaseImage } from "./image-hold";
@@ -34,7 +34,7 @@ export const publishAppJob = defineJob({
       return count === 1;
     });
     if (!failed) return;
-    const driver = driverOf(app.marketplace);
+    const driver = marketDriverFor(app.marketplace);
     // a commit that happened before the failure, or parts a dead service kept: remove them
     await driver.delete(app.storageKey).catch(() => {});
     await sweepUnfinished(app.marketplaceId, driver).catch(() => {});
@@ -62,14 +62,14 @@ export async function uploadImageApp(
   const image = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!image || !image.storageKey) throw new PermanentJobError("the image to publish is gone");
   const size = Number(image.sizeBytes);
-  const market = driverOf(app.marketplace);
+  const market = marketDriverFor(app.marketplace);
   job.progress({ bytesDone: 0, bytesTotal: size, phase: "uploading" });
   // what an attempt that died left under this app's key (this attempt holds the lease)
   await market.abortStaleUploads((key) => key !== app.storageKey);
   const handle = await market.beginWrite(app.storageKey, { size, signal: job.signal });
   let source: Readable | undefined;
   try {
-    source = await driverFor(image.datastore).openRead(image.storageKey);
+    source = await datastoreDriverFor(image.datastore).openRead(image.storageKey);
     const result = await runTransfer({
       source,
       sink: handle.stream,

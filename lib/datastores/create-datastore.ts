@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { initialRights } from "@/lib/permissions/rights";
 import { datastoreInclude, toDatastoreDto } from "./datastore-dto";
-import { driverFor } from "./drivers/registry";
+import { datastoreDriverFor } from "./drivers/registry";
 
 export interface CreateDatastoreInput {
   name: string;
@@ -64,7 +64,7 @@ export async function createDatastore({ ctx, input }: { ctx: Ctx; input: CreateD
         ? row
         : await tx.datastore.update({ where: { id: row.id }, data: { basePath: defaultBasePath(row.id) } });
       try {
-        await driverFor(ds).init();
+        await datastoreDriverFor(ds).init();
       } catch (err) {
         throw invalid("basePath", `cannot create the directory ${ds.basePath}: ${(err as Error).message}`);
       }

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findDatastore } from "./find-datastore";
 import { defaultBasePath } from "./create-datastore";
-import { driverFor } from "./drivers/registry";
+import { datastoreDriverFor } from "./drivers/registry";
 
 /** Deletes a datastore that holds nothing; its own default directory goes too when empty. */
 export async function deleteDatastore({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
@@ -14,7 +14,7 @@ export async function deleteDatastore({ ctx, input }: { ctx: Ctx; input: { id: n
     const images = await tx.image.count({ where: { datastoreId: row.id } });
     if (images > 0)
       throw new AppError("CONFLICT", `Datastore ${row.name} still holds ${images} image(s); delete them first`);
-    const files = await driverFor(row).list();
+    const files = await datastoreDriverFor(row).list();
     if (files.length > 0) {
       throw new AppError(
         "CONFLICT",

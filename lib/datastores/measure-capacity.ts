@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import { formatBytes } from "@/lib/format/bytes";
-import { driverFor } from "./drivers/registry";
+import { datastoreDriverFor } from "./drivers/registry";
 
 const MB = 1024 * 1024;
 
@@ -15,7 +15,7 @@ export async function measureCapacity(ds: { id: number; driver: string; basePath
   const imageCount = agg._count;
   const limitBytes = ds.limitMb === null ? null : ds.limitMb * MB;
   try {
-    const driver = driverFor(ds);
+    const driver = datastoreDriverFor(ds);
     await driver.init();
     const fs = await driver.monitor();
     const totalBytes = limitBytes ?? fs.totalBytes;

@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { driverFor } from "@/lib/datastores/drivers/registry";
+import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import { findImage } from "./find-image";
 import { imageKey } from "./image-rules";
 import { removeUpload } from "./jobs";
@@ -32,6 +32,6 @@ export async function deleteImage({ ctx, input }: { ctx: Ctx; input: { id: numbe
     return row;
   });
   const ds = await db().datastore.findUnique({ where: { id: img.datastoreId } });
-  if (ds) await driverFor(ds).delete(imageKey(img.id));
+  if (ds) await datastoreDriverFor(ds).delete(imageKey(img.id));
   if (img.uploadId) await removeUpload(img.uploadId);
 }

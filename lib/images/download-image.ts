@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { driverFor } from "@/lib/datastores/drivers/registry";
+import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import { rangeResponse } from "@/lib/transfer/range-response";
 import { findImage } from "./find-image";
 
@@ -21,7 +21,7 @@ export async function downloadImage({
     throw new AppError("WRONG_STATE", `Image ${img.name} is ${img.state}; only READY or USED images can be downloaded`);
   }
   const ds = await db().datastore.findUniqueOrThrow({ where: { id: img.datastoreId } });
-  const driver = driverFor(ds);
+  const driver = datastoreDriverFor(ds);
   const size = Number(img.sizeBytes);
   const ext = img.format === "iso" ? "iso" : img.format || "img";
   const headers = new Headers({

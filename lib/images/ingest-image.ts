@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { db } from "@/lib/db/client";
-import { driverFor } from "@/lib/datastores/drivers/registry";
+import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import { FsDatastoreDriver } from "@/lib/datastores/drivers/fs";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
@@ -41,7 +41,7 @@ export async function ingestImage(
   if (img.state === "READY") return; // a previous attempt finished; nothing to redo
   if (opts.keepLocked && img.state === "LOCKED" && img.storageKey) return; // committed, awaiting the others
   const ds = img.datastore;
-  const driver = driverFor(ds);
+  const driver = datastoreDriverFor(ds);
   if (!driver.capabilities.localPath)
     throw new PermanentJobError(`datastore driver ${ds.driver} cannot check disk formats`);
   await driver.init();
@@ -158,7 +158,7 @@ function checkExpected(kind: "md5" | "sha256", expected: string, ofSource: strin
   throw new PermanentJobError(`${kind} mismatch: expected ${expected}, got ${ofSource}`);
 }
 
-async function sweepTemporary(driver: ReturnType<typeof driverFor>, imageId: number) {
+async function sweepTemporary(driver: ReturnType<typeof datastoreDriverFor>, imageId: number) {
   if (!(driver instanceof FsDatastoreDriver)) return;
   const prefix = `${imageKey(imageId)}.`;
   for (const file of await driver.listTemporary()) {
@@ -170,7 +170,7 @@ async function sweepTemporary(driver: ReturnType<typeof driverFor>, imageId: num
 export async function failImage(imageId: number, reason: string) {
   const img = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!img || img.state === "READY") return;
-  const driver = driverFor(img.datastore);
+  const driver = datastoreDriverFor(img.datastore);
   await sweepTemporary(driver, imageId).catch(() => {});
   await driver.delete(imageKey(imageId)).catch(() => {});
   await db().image.update({ where: { id: imageId }, data: { state: "ERROR", error: reason, storageKey: "" } });

@@ -7,7 +7,7 @@ import { AppError, forbidden, invalid } from "@/lib/errors";
 import { checkUrlHost, UrlRefusedError } from "@/lib/transfer/url-source";
 import { MarketConfigError, type MarketCapacity } from "./drivers/types";
 import type { MarketDriverSpec } from "./drivers/config";
-import { marketDriverFor } from "./drivers/registry";
+import { buildMarketDriver } from "./drivers/registry";
 
 /**
  * Who may point a marketplace where: only admins choose a directory on this machine (and
@@ -50,7 +50,7 @@ async function vetLocation(ctx: Ctx, spec: MarketDriverSpec) {
 /** Vets a driver configuration and asks the backend itself; problems name the attribute. */
 export async function checkDriver(ctx: Ctx, spec: MarketDriverSpec): Promise<MarketCapacity> {
   await vetLocation(ctx, spec);
-  const driver = marketDriverFor(spec);
+  const driver = buildMarketDriver(spec);
   try {
     await driver.check();
     return await driver.monitor();

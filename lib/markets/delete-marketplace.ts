@@ -3,7 +3,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findMarketplace } from "./find-marketplace";
-import { driverOf } from "./market-spec";
+import { marketDriverFor } from "./market-spec";
 import { subjectOf } from "@/lib/auth/context";
 import { nameFor, rightsSelect } from "@/lib/permissions/references";
 
@@ -45,7 +45,7 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
   // no publish may start while the bytes go; the final transaction checks that none did
   await db().marketplace.update({ where: { id: market.id }, data: { enabled: false } });
   const restore = () => db().marketplace.update({ where: { id: market.id }, data: { enabled: market.enabled } });
-  const driver = driverOf(market);
+  const driver = marketDriverFor(market);
   for (const app of apps) {
     if (!app.storageKey) continue;
     try {

@@ -6,7 +6,7 @@ import {
   type MarketDriverName,
   type MarketDriverSpec,
 } from "./drivers/config";
-import { marketDriverFor } from "./drivers/registry";
+import { buildMarketDriver } from "./drivers/registry";
 import type { MarketDriver } from "./drivers/types";
 
 /** Which attributes of each driver are secret (stored sealed, never returned). */
@@ -48,12 +48,12 @@ const drivers = new Map<string, MarketDriver>();
  * S3 client and its connection pool serve every request instead of one per request; a
  * changed configuration makes a new one.
  */
-export function driverOf(row: { id: number; driver: string; config: string; secrets: string }): MarketDriver {
+export function marketDriverFor(row: { id: number; driver: string; config: string; secrets: string }): MarketDriver {
   const key = `${row.id}\0${row.driver}\0${row.config}\0${row.secrets}`;
   let driver = drivers.get(key);
   if (!driver) {
     if (drivers.size >= 64) drivers.clear();
-    driver = marketDriverFor(specOf(row));
+    driver = buildMarketDriver(specOf(row));
     drivers.set(key, driver);
   }
   return driver;

@@ -7,7 +7,7 @@ import { defineJob, PermanentJobError } from "@/lib/jobs/define-job";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findMarketplace } from "./find-marketplace";
 import { marketplaceDtoFor } from "./get-marketplace";
-import { driverOf } from "./market-spec";
+import { marketDriverFor } from "./market-spec";
 import { sweepUnfinished } from "./sweep-unfinished";
 
 /**
@@ -20,7 +20,7 @@ export async function measureMarketplace(id: number): Promise<{ error: string }>
   const market = await db().marketplace.findUnique({ where: { id } });
   if (!market) return { error: `marketplace ${id} no longer exists` };
   try {
-    const driver = driverOf(market);
+    const driver = marketDriverFor(market);
     const capacity = await driver.monitor();
     await sweepUnfinished(id, driver);
     await db().marketplace.update({

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import { rangeResponse } from "@/lib/transfer/range-response";
 import { MARKET_KEY } from "./drivers/types";
-import { driverOf } from "./market-spec";
+import { marketDriverFor } from "./market-spec";
 
 const notFound = () => new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
 
@@ -19,7 +19,7 @@ export async function serveMarketFile(req: Request, p: { id: string; key: string
     select: { id: true },
   });
   if (!app) return notFound();
-  const driver = driverOf(market);
+  const driver = marketDriverFor(market);
   const info = await driver.stat(p.key);
   if (!info) return notFound();
   const headers = new Headers({

@@ -7,7 +7,7 @@ import { ADMINS_GROUP, USERS_GROUP } from "@/lib/groups/builtin";
 import { DEFAULT_GROUP_CREATE_RIGHTS } from "@/lib/permissions/resources";
 import { sharedRights } from "@/lib/permissions/rights";
 import { localZone } from "@/lib/zones/local-zone";
-import { driverOf } from "@/lib/markets/market-spec";
+import { marketDriverFor } from "@/lib/markets/market-spec";
 import { packTags } from "@/lib/apps/app-dto";
 import { seedGroup, seedUser } from "./seed-base";
 
@@ -175,7 +175,7 @@ export async function seedApps(opts: {
   ];
 
   const adminSubject = { userId: admin.id, groupIds: [admins.id], isAdmin: true };
-  const marketplaces: { id: number; name: string; driver: ReturnType<typeof driverOf> }[] = [];
+  const marketplaces: { id: number; name: string; driver: ReturnType<typeof marketDriverFor> }[] = [];
   for (const m of MARKETS) {
     const publicDir = path.join(config.dataDir, "seed-markets", m.name);
     await mkdir(publicDir, { recursive: true });
@@ -193,7 +193,7 @@ export async function seedApps(opts: {
           ...sharedRights(adminSubject, config.defaultUmask),
         },
       }));
-    marketplaces.push({ id: row.id, name: row.name, driver: driverOf(row) });
+    marketplaces.push({ id: row.id, name: row.name, driver: marketDriverFor(row) });
   }
   const marketIds = marketplaces.map((m) => m.id);
 

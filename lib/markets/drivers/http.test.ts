@@ -10,7 +10,7 @@ import { getConfig, setConfigForTests } from "@/lib/config";
 import { httpMarketConfig } from "./config";
 import { runMarketDriverConformance } from "./conformance";
 import { HttpMarketDriver } from "./http";
-import { MARKET_DRIVER_CAPABILITIES, marketDriverFor } from "./registry";
+import { MARKET_DRIVER_CAPABILITIES, buildMarketDriver } from "./registry";
 import { MarketConfigError } from "./types";
 
 const BASE_URL = "http://127.0.0.1:1/market/7";
@@ -225,17 +225,19 @@ describe("http markets from the registry", () => {
     }) as const;
 
   it("serves an app at the configured base URL", () => {
-    expect(marketDriverFor(spec("https://cdn.example/apps/")).sourceOf("app-1")).toBe("https://cdn.example/apps/app-1");
+    expect(buildMarketDriver(spec("https://cdn.example/apps/")).sourceOf("app-1")).toBe(
+      "https://cdn.example/apps/app-1",
+    );
   });
 
   it("serves an app from the portal when no base URL is set", () => {
     setConfigForTests({ ...original, publicUrl: "https://portal.example" });
-    expect(marketDriverFor(spec("")).sourceOf("app-1")).toBe("https://portal.example/market/7/app-1");
+    expect(buildMarketDriver(spec("")).sourceOf("app-1")).toBe("https://portal.example/market/7/app-1");
     setConfigForTests({ ...original, publicUrl: undefined, port: 3100 });
-    expect(marketDriverFor(spec("")).sourceOf("app-1")).toBe("http://localhost:3100/market/7/app-1");
+    expect(buildMarketDriver(spec("")).sourceOf("app-1")).toBe("http://localhost:3100/market/7/app-1");
   });
 
   it("tells what a driver can do without building one", () => {
-    expect(MARKET_DRIVER_CAPABILITIES.http).toEqual(marketDriverFor(spec("")).capabilities);
+    expect(MARKET_DRIVER_CAPABILITIES.http).toEqual(buildMarketDriver(spec("")).capabilities);
   });
 });

@@ -17,7 +17,7 @@ export const defaultMarketBaseUrl = (id: number) => {
 };
 
 /** The one place that turns a marketplace into its driver. */
-export function marketDriverFor(spec: MarketDriverSpec): MarketDriver {
+export function buildMarketDriver(spec: MarketDriverSpec): MarketDriver {
   switch (spec.driver) {
     case "http":
       return new HttpMarketDriver({

@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(s3.directory, { recursive: true, force: true });
 });
 
-const driverFor = (bucket: string, change: (c: ReturnType<typeof s3ConfigFor>) => void = () => {}) => {
+const datastoreDriverFor = (bucket: string, change: (c: ReturnType<typeof s3ConfigFor>) => void = () => {}) => {
   const spec = s3ConfigFor(s3.endpoint, bucket);
   change(spec);
   return new S3MarketDriver(spec);
@@ -37,7 +37,7 @@ runMarketDriverConformance(
   async () => {
     const bucket = newBucket();
     return {
-      driver: driverFor(bucket),
+      driver: datastoreDriverFor(bucket),
       cleanup: () => rm(path.join(s3.directory, bucket), { recursive: true, force: true }),
       leftovers: () => s3.uploadsOnDisk(bucket),
     };
@@ -65,20 +65,20 @@ const configError = async (driver: S3MarketDriver) => {
 describe("s3 market driver specifics", () => {
   it("creates a missing bucket on check", async () => {
     const bucket = newBucket();
-    await driverFor(bucket).check();
+    await datastoreDriverFor(bucket).check();
     expect(await readdir(s3.directory)).toContain(bucket);
-    await driverFor(bucket).check(); // and is content with an existing one
+    await datastoreDriverFor(bucket).check(); // and is content with an existing one
   });
 
   it("names the secret key when the signature does not match", async () => {
-    const driver = driverFor(newBucket(), (c) => (c.secrets.secretAccessKey = "not-the-secret"));
+    const driver = datastoreDriverFor(newBucket(), (c) => (c.secrets.secretAccessKey = "not-the-secret"));
     const { attribute, message } = await configError(driver);
     expect(attribute).toBe("secretAccessKey");
     expect(message).toMatch(/SignatureDoesNotMatch/);
   });
 
   it("names the access key the service does not know", async () => {
-    const driver = driverFor(newBucket(), (c) => (c.config.accessKeyId = "NOBODY"));
+    const driver = datastoreDriverFor(newBucket(), (c) => (c.config.accessKeyId = "NOBODY"));
     const { attribute, message } = await configError(driver);
     expect(attribute).toBe("accessKeyId");
     expect(message).toMatch(/InvalidAccessKeyId/);
@@ -91,7 +91,7 @@ describe("s3 market driver specifics", () => {
         probe.close(() => resolve(port));
       });
     });
-    const driver = driverFor(newBucket(), (c) => (c.config.endpoint = `http://127.0.0.1:${closed}`));
+    const driver = datastoreDriverFor(newBucket(), (c) => (c.config.endpoint = `http://127.0.0.1:${closed}`));
     const { attribute, message, ms } = await configError(driver);
     expect(attribute).toBe("endpoint");
     expect(message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/);
@@ -103,11 +103,11 @@ describe("s3 market driver specifics", () => {
     const parts = () =>
       s3.requests.filter((r) => r.method === "PUT" && r.url.startsWith(`/${bucket}/`) && r.url.includes("partNumber="))
         .length;
-    const five = driverFor(bucket);
+    const five = datastoreDriverFor(bucket);
     await five.check();
     await write(five, "app-5mb", randomBytes(11 * MiB));
     expect(parts()).toBe(3);
-    const six = driverFor(bucket, (c) => (c.config.partSizeMb = 6));
+    const six = datastoreDriverFor(bucket, (c) => (c.config.partSizeMb = 6));
     await write(six, "app-6mb", randomBytes(11 * MiB));
     expect(parts()).toBe(3 + 2);
     expect((await six.stat("app-6mb"))?.size).toBe(11 * MiB);
@@ -115,10 +115,10 @@ describe("s3 market driver specifics", () => {
 
   it("writes objects under its key prefix and ignores the rest of the bucket", async () => {
     const bucket = newBucket();
-    const driver = driverFor(bucket);
+    const driver = datastoreDriverFor(bucket);
     await driver.check();
     await write(driver, "app-1", Buffer.from("mine"));
-    const other = driverFor(bucket, (c) => (c.config.keyPrefix = "other"));
+    const other = datastoreDriverFor(bucket, (c) => (c.config.keyPrefix = "other"));
     await write(other, "app-2", Buffer.from("not mine"));
     expect(await readdir(path.join(s3.directory, bucket))).toEqual(
       expect.arrayContaining(["marketapp-app-1._S3rver_object", "other-app-2._S3rver_object"]),
@@ -126,14 +126,14 @@ describe("s3 market driver specifics", () => {
     expect(await driver.list()).toEqual([{ key: "app-1", size: 4 }]);
     expect((await driver.monitor()).usedBytes).toBe(4);
     expect(driver.sourceOf("app-1")).toBe(`s3://${bucket}/marketapp-app-1`);
-    const bare = driverFor(bucket, (c) => (c.config.keyPrefix = ""));
+    const bare = datastoreDriverFor(bucket, (c) => (c.config.keyPrefix = ""));
     expect(bare.sourceOf("app-1")).toBe(`s3://${bucket}/app-1`);
     expect((await bare.list()).map((o) => o.key).sort()).toEqual(["marketapp-app-1", "other-app-2"]);
   });
 
   it("lists and measures more than one page of objects", async () => {
     const bucket = newBucket();
-    const driver = driverFor(bucket, (c) => (c.config.totalMb = 1));
+    const driver = datastoreDriverFor(bucket, (c) => (c.config.totalMb = 1));
     await driver.check();
     const client = new S3Client({
       region: "us-east-1",
