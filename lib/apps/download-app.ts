@@ -2,15 +2,16 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
-import { rangeResponse } from "@/lib/transfer/range-response";
+import type { ByteSource } from "@/lib/transfer/byte-source";
 import { marketDriverFor } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
 /**
- * Streams a READY app's bytes from its marketplace, with HTTP Range support. OpenNebula's
- * download checks neither the state nor (in old Sunstone) the permission; both are checked.
+ * A READY app's bytes in its marketplace, ready to be served (lib/api/serve-bytes.ts).
+ * OpenNebula's download checks neither the state nor (in old Sunstone) the permission; both
+ * are checked.
  */
-export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: number; range: string | null } }) {
+export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: number } }): Promise<ByteSource> {
   const app = await findApp(ctx, input.id, "download");
   if (app.state !== "READY")
     throw new AppError("WRONG_STATE", `App ${app.name} is ${app.state}; only READY apps can be downloaded`);
@@ -21,19 +22,11 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
     );
   const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
   const driver = marketDriverFor(market);
-  const size = Number(app.sizeBytes);
-  const ext = app.format || "img";
-  const headers = new Headers({
-    "content-type": "application/octet-stream",
-    "content-disposition": `attachment; filename="${app.name.replace(/[^A-Za-z0-9._-]/g, "_")}.${ext}"`,
-    "accept-ranges": "bytes",
-    etag: `"${app.sha256}"`,
-    "cache-control": "private, no-store",
-  });
-  return rangeResponse({
-    size,
-    range: input.range,
-    headers,
+  return {
+    size: Number(app.sizeBytes),
+    etag: app.sha256 ? `"${app.sha256}"` : undefined,
+    filename: `${app.name}.${app.format || "img"}`,
+    contentType: "application/octet-stream",
     open: (range) =>
       driver.openRead(app.storageKey, range).catch((err: Error) => {
         throw new AppError(
@@ -41,5 +34,5 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
           `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}: ${err.message}`,
         );
       }),
-  });
+  };
 }

@@ -1,4 +1,5 @@
-import { serveMarketFile } from "@/lib/markets/serve-market-file";
+import { serveBytes } from "@/lib/api/serve-bytes";
+import { getMarketFile } from "@/lib/markets/get-market-file";
 
 /**
  * The folder of an http marketplace, served as a web server would serve PUBLIC_DIR (public,
@@ -6,5 +7,11 @@ import { serveMarketFile } from "@/lib/markets/serve-market-file";
  */
 type Params = { params: Promise<{ id: string; key: string }> };
 
-export const GET = async (req: Request, { params }: Params) => serveMarketFile(req, await params);
-export const HEAD = async (req: Request, { params }: Params) => serveMarketFile(req, await params);
+async function serve(req: Request, { params }: Params): Promise<Response> {
+  const file = await getMarketFile({ input: await params });
+  if (!file) return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
+  return serveBytes(req, file, { cacheControl: "public, max-age=0, must-revalidate" });
+}
+
+export const GET = serve;
+export const HEAD = serve;

@@ -1,0 +1,33 @@
+import { db } from "@/lib/db/client";
+import type { ByteSource } from "@/lib/transfer/byte-source";
+import { MARKET_KEY } from "./drivers/types";
+import { marketDriverFor } from "./market-spec";
+
+/**
+ * One app of an enabled http marketplace, as its public folder serves it (app/market/[id]/[key]),
+ * or null. Only the bytes of READY apps are served, never other files that happen to be in the
+ * folder.
+ */
+export async function getMarketFile({ input }: { input: { id: string; key: string } }): Promise<ByteSource | null> {
+  const id = Number(input.id);
+  const { key } = input;
+  if (!Number.isInteger(id) || id <= 0 || !MARKET_KEY.test(key) || key.includes("..")) return null;
+  const market = await db().marketplace.findUnique({ where: { id } });
+  if (!market || market.driver !== "http" || !market.enabled) return null;
+  const app = await db().marketplaceApp.findFirst({
+    where: { marketplaceId: id, storageKey: key, state: "READY" },
+    select: { id: true },
+  });
+  if (!app) return null;
+  const driver = marketDriverFor(market);
+  const info = await driver.stat(key);
+  if (!info) return null;
+  return {
+    size: info.size,
+    etag: info.etag,
+    lastModified: info.lastModified,
+    contentType: "application/octet-stream",
+    // the whole file as it was when stat ran, even if it grows meanwhile
+    open: (range) => driver.openRead(key, range ?? { start: 0, end: info.size - 1 }),
+  };
+}
