@@ -48,7 +48,10 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
   return rest;
 };
 
-const SUCCESS_DESCRIPTIONS: Record<string, string> = { "206": "Partial content (a Range request)" };
+const SUCCESS_DESCRIPTIONS: Record<string, string> = {
+  "206": "Partial content (a Range request)",
+  "304": "Not modified: the client's copy (If-None-Match) is current",
+};
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input; `invalid_params` names the fields",
   401: "Not signed in",

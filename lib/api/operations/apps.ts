@@ -363,7 +363,7 @@ export const downloadApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  statuses: [206, 409, 416],
+  statuses: [206, 304, 409, 416, 502],
 });
 
 export const { chmod: chmodApp, chown: chownApp } = permissionOperations("apps", "Apps", "App");
