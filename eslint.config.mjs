@@ -21,6 +21,23 @@ const config = [
     },
   },
   {
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/db", "@/lib/db/*", "**/lib/db", "**/lib/db/*"],
+              message:
+                "Pages, routes and components go through services (lib/<area>/<verb>-<noun>.ts); only lib/ touches the database.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures receive a callback named `use`, which is not React's hook
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
