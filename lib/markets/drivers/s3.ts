@@ -188,6 +188,8 @@ export class S3MarketDriver implements MarketDriver {
     const feed = new PassThrough();
     body.pipe(feed);
     body.once("error", (err) => feed.destroy(err));
+    // a body destroyed without an error would leave the upload waiting for the rest forever
+    body.once("close", () => body.readableEnded || feed.destroy(new Error("The write was cut short")));
     // a known size that would need more than S3's 10,000 parts grows the parts
     const partSize = Math.max(this.config.partSizeMb * MiB, Math.ceil((opts.size ?? 0) / MAX_PARTS));
     const upload = new Upload({
