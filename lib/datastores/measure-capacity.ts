@@ -16,10 +16,11 @@ export async function measureCapacity(ds: { id: number; driver: string; basePath
   const limitBytes = ds.limitMb === null ? null : ds.limitMb * MB;
   try {
     const driver = datastoreDriverFor(ds);
+    if (!driver.capacity) throw new Error(`the ${driver.name} driver cannot measure its capacity`);
     await driver.init();
-    const fs = await driver.monitor();
-    const totalBytes = limitBytes ?? fs.totalBytes;
-    const freeBytes = Math.max(0, Math.min(fs.freeBytes, limitBytes === null ? Infinity : limitBytes - usedBytes));
+    const backend = await driver.capacity();
+    const totalBytes = limitBytes ?? backend.totalBytes;
+    const freeBytes = Math.max(0, Math.min(backend.freeBytes, limitBytes === null ? Infinity : limitBytes - usedBytes));
     return { capacity: { totalBytes, freeBytes, usedBytes, limitBytes, error: null }, imageCount };
   } catch (err) {
     return {

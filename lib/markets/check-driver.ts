@@ -47,13 +47,18 @@ async function vetLocation(ctx: Ctx, spec: MarketDriverSpec) {
   }
 }
 
-/** Vets a driver configuration and asks the backend itself; problems name the attribute. */
+/**
+ * Vets a driver configuration and asks the backend itself, then measures it; problems name
+ * the attribute. Every market driver measures its capacity (MARKET_DRIVER_CAPABILITIES.monitor),
+ * which the marketplace rows and the check answer rely on.
+ */
 export async function checkDriver(ctx: Ctx, spec: MarketDriverSpec): Promise<MarketCapacity> {
   await vetLocation(ctx, spec);
   const driver = buildMarketDriver(spec);
+  if (!driver.capacity) throw new Error(`The ${driver.name} market driver cannot measure its capacity`);
   try {
     await driver.check();
-    return await driver.monitor();
+    return await driver.capacity();
   } catch (err) {
     if (err instanceof MarketConfigError) {
       const field = err.attribute === "secretAccessKey" ? "secrets.secretAccessKey" : `config.${err.attribute}`;

@@ -21,14 +21,17 @@ export async function measureMarketplace(id: number): Promise<{ error: string }>
   if (!market) return { error: `marketplace ${id} no longer exists` };
   try {
     const driver = marketDriverFor(market);
-    const capacity = await driver.monitor();
+    // a driver that cannot measure itself is still swept
+    const capacity = driver.capacity ? await driver.capacity() : null;
     await sweepUnfinished(id, driver);
     await db().marketplace.update({
       where: { id },
       data: {
-        totalBytes: BigInt(capacity.totalBytes),
-        freeBytes: BigInt(capacity.freeBytes),
-        usedBytes: BigInt(capacity.usedBytes),
+        ...(capacity && {
+          totalBytes: BigInt(capacity.totalBytes),
+          freeBytes: BigInt(capacity.freeBytes),
+          usedBytes: BigInt(capacity.usedBytes),
+        }),
         monitoredAt: new Date(),
         monitorError: "",
       },

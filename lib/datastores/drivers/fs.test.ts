@@ -1,62 +1,110 @@
 import { mkdtemp, rm, readdir, symlink, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { runDatastoreDriverConformance } from "./conformance";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runByteStoreConformance } from "@/lib/storage/conformance";
 import { FsDatastoreDriver, resolveInside } from "./fs";
 
-runDatastoreDriverConformance("fs", async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
-  return {
-    driver: new FsDatastoreDriver(path.join(dir, "ds")),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-});
+runByteStoreConformance(
+  "fs datastore",
+  async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
+    const base = path.join(dir, "ds");
+    const store = new FsDatastoreDriver(base);
+    await store.init();
+    return {
+      store,
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+      leftovers: async () => (await readdir(base).catch(() => [])).filter((n) => n.endsWith(".part")),
+    };
+  },
+  { optional: { capacity: true, localPath: true, beginLocalWrite: true } },
+);
 
 describe("fs driver specifics", () => {
+  let dir: string;
+  let base: string;
+  let driver: FsDatastoreDriver;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
+    base = path.join(dir, "ds");
+    driver = new FsDatastoreDriver(base);
+    await driver.init();
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const writeKey = async (key: string, data: string) => {
+    const handle = await driver.beginWrite(key);
+    handle.stream.end(Buffer.from(data));
+    return handle.commit();
+  };
+
   it("needs an absolute base directory", () => {
     expect(() => new FsDatastoreDriver("relative/dir")).toThrow(/absolute/);
   });
 
-  it("resolves keys directly inside the base only", () => {
+  it("resolves keys directly inside the base only, and never to a temporary name", async () => {
     expect(resolveInside("/srv/ds", "img-1")).toBe("/srv/ds/img-1");
     expect(() => resolveInside("/srv/ds", "../ds2/img")).toThrow();
     expect(() => resolveInside("/srv/ds", "sub/img")).toThrow();
+    await expect(driver.beginWrite("obj.part")).rejects.toThrow();
+    await expect(driver.openRead("obj.part")).rejects.toThrow();
   });
 
-  it("writes through a temporary .part file and lists it for sweeping until commit", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
-    try {
-      const driver = new FsDatastoreDriver(dir);
-      const handle = await driver.beginWrite("img-9");
-      expect(handle.tempPath?.endsWith(".part")).toBe(true);
-      expect(await driver.listTemporary()).toHaveLength(1);
-      handle.stream.end(Buffer.from("hello"));
-      await handle.commit();
-      expect(await driver.listTemporary()).toHaveLength(0);
-      expect(await readdir(dir)).toEqual(["img-9"]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  it("writes through <key>.<random>.part files that the sweep removes unless kept", async () => {
+    const kept = await driver.beginWrite("img.9");
+    const stale = await driver.beginLocalWrite("img.9");
+    const other = await driver.beginWrite("img-10");
+    expect((await readdir(base)).sort()).toEqual([
+      expect.stringMatching(/^img-10\.[0-9a-f]{12}\.part$/),
+      expect.stringMatching(/^img\.9\.[0-9a-f]{12}\.part$/),
+      expect.stringMatching(/^img\.9\.[0-9a-f]{12}\.part$/),
+    ]);
+    expect(await driver.abortStaleUploads((key) => key === "img.9")).toBe(1);
+    expect(await driver.abortStaleUploads((key) => key !== "img.9")).toBe(2);
+    expect(await readdir(base)).toEqual([]);
+    await Promise.all([kept.abort(), stale.abort(), other.abort()]);
   });
 
   it("does not write through a symlink planted under an object's name", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "bazaar-fs-"));
-    try {
-      const outside = path.join(dir, "outside.txt");
-      await writeFile(outside, "keep me");
-      const base = path.join(dir, "ds");
-      const driver = new FsDatastoreDriver(base);
-      await driver.init();
-      await symlink(outside, path.join(base, "img-7"));
-      const handle = await driver.beginWrite("img-7");
-      handle.stream.end(Buffer.from("new bytes"));
-      await handle.commit();
-      // rename replaced the link itself; the file it pointed to is untouched
-      expect(await readFile(outside, "utf8")).toBe("keep me");
-      expect(await readFile(path.join(base, "img-7"), "utf8")).toBe("new bytes");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const outside = path.join(dir, "outside.txt");
+    await writeFile(outside, "keep me");
+    await symlink(outside, path.join(base, "img-7"));
+    await writeKey("img-7", "new bytes");
+    // rename replaced the link itself; the file it pointed to is untouched
+    expect(await readFile(outside, "utf8")).toBe("keep me");
+    expect(await readFile(path.join(base, "img-7"), "utf8")).toBe("new bytes");
+  });
+
+  it("lists only files with valid keys", async () => {
+    await writeFile(path.join(base, ".hidden"), "x");
+    await writeKey("img-8", "xy");
+    expect(await driver.list()).toEqual([{ key: "img-8", size: 2 }]);
+  });
+
+  describe("until image ingest uses beginLocalWrite (deprecated)", () => {
+    it("commits the file at tempPath that another writer made after the stream was destroyed", async () => {
+      const handle = await driver.beginWrite("img-11");
+      handle.stream.destroy();
+      await writeFile(handle.tempPath!, "from qemu-img");
+      expect(await handle.commit()).toEqual({ size: 13 });
+      expect(await readFile(path.join(base, "img-11"), "utf8")).toBe("from qemu-img");
+    });
+
+    it("does not commit a destroyed stream whose file nobody took", async () => {
+      const handle = await driver.beginWrite("img-12");
+      handle.stream.write(Buffer.from("half"));
+      handle.stream.destroy();
+      await expect(handle.commit()).rejects.toThrow();
+      expect(await readdir(base)).toEqual([]);
+    });
+
+    it("lists temporary files and flags localPath", async () => {
+      const handle = await driver.beginWrite("img-13");
+      expect(await driver.listTemporary()).toEqual([handle.tempPath]);
+      await handle.abort();
+      expect(driver.capabilities.localPath).toBe(typeof driver.localPath === "function");
+    });
   });
 });

@@ -1,13 +1,19 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, statfs, open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { finished } from "node:stream/promises";
-import { once } from "node:events";
-import type { Capacity, DatastoreDriver, WriteHandle } from "./types";
+import type { Readable } from "node:stream";
+import type { ByteRange, LocalWrite, StoreCapacity } from "@/lib/storage/byte-store";
+import { beginFileWrite, beginLocalFileWrite } from "@/lib/storage/file-write";
+import type { DatastoreDriver, WriteHandle } from "./types";
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const TEMP_SUFFIX = ".part";
+/** `<key>.<12 hex>.part`: every write has a file of its own */
+const TEMP_NAME = /^(.+)\.[0-9a-f]{12}\.part$/;
+const MODE = 0o640;
+
+const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 /** A key → absolute path inside `base`; anything else (.., /, odd characters) is refused. */
 export function resolveInside(base: string, key: string): string {
@@ -22,7 +28,8 @@ export function resolveInside(base: string, key: string): string {
 /** Datastore driver for a local directory. Writes go to `<key>.<random>.part` and are renamed on commit. */
 export class FsDatastoreDriver implements DatastoreDriver {
   readonly name = "fs";
-  readonly capabilities = { read: true, write: true, range: true, delete: true, monitor: true, localPath: true };
+  /** @deprecated check `localPath` itself */
+  readonly capabilities = { localPath: true };
 
   constructor(private readonly base: string) {
     if (!path.isAbsolute(base)) throw new Error("The fs driver needs an absolute base directory");
@@ -32,7 +39,7 @@ export class FsDatastoreDriver implements DatastoreDriver {
     await mkdir(this.base, { recursive: true });
   }
 
-  async monitor(): Promise<Capacity> {
+  async capacity(): Promise<StoreCapacity> {
     const s = await statfs(this.base);
     return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
   }
@@ -41,43 +48,40 @@ export class FsDatastoreDriver implements DatastoreDriver {
     return resolveInside(this.base, key);
   }
 
-  async beginWrite(key: string): Promise<WriteHandle> {
+  /** A fresh temporary name for a write of `key`, and the key's own file. */
+  private async prepare(key: string) {
     const final = resolveInside(this.base, key);
-    const temp = `${final}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`;
     await this.init();
-    // a deep buffer lets fs coalesce socket-sized chunks into large writev calls (2x throughput)
-    const stream = createWriteStream(temp, { flags: "wx", mode: 0o640, highWaterMark: 8 * 1024 * 1024 });
-    await once(stream, "open"); // open errors surface here, not on the first write
-    let done = false;
+    return { final, temp: `${final}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}` };
+  }
+
+  async beginWrite(key: string, opts: { signal?: AbortSignal } = {}): Promise<WriteHandle> {
+    const { final, temp } = await this.prepare(key);
+    const { handle, file } = await beginFileWrite(temp, final, { mode: MODE, signal: opts.signal });
+    // Deprecated hand-over through tempPath, until image ingest uses beginLocalWrite.
+    let handedOver = false;
+    const { stream } = handle;
     return {
       stream,
-      tempPath: temp,
-      commit: async () => {
-        // a destroyed stream means the file was handed to another writer (qemu-img)
-        if (!stream.destroyed && !stream.writableFinished) await finished(stream);
-        // make the bytes durable before they become visible under their final name
-        const fh = await open(temp, "r");
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await rename(temp, final);
-        done = true;
-        return { size: (await stat(final)).size };
+      get tempPath() {
+        handedOver = true;
+        return temp;
       },
-      abort: async () => {
-        if (done) return;
-        stream.destroy();
-        await rm(temp, { force: true });
-      },
+      commit: () =>
+        handedOver && stream.destroyed && !stream.errored && !stream.writableFinished ? file.commit() : handle.commit(),
+      abort: handle.abort,
     };
   }
 
-  async openRead(key: string, range?: { start: number; end: number }) {
+  async beginLocalWrite(key: string): Promise<LocalWrite> {
+    const { final, temp } = await this.prepare(key);
+    return beginLocalFileWrite(temp, final, MODE);
+  }
+
+  async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
     const file = resolveInside(this.base, key);
     await stat(file); // a missing object fails here, not mid-stream
-    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+    return createReadStream(file, { ...range, signal: opts.signal });
   }
 
   async stat(key: string) {
@@ -85,7 +89,7 @@ export class FsDatastoreDriver implements DatastoreDriver {
       const s = await stat(resolveInside(this.base, key));
       return { size: s.size };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      if (errno(err) === "ENOENT") return null;
       throw err;
     }
   }
@@ -94,25 +98,42 @@ export class FsDatastoreDriver implements DatastoreDriver {
     await rm(resolveInside(this.base, key), { force: true });
   }
 
-  async list(): Promise<string[]> {
-    try {
-      const entries = await readdir(this.base, { withFileTypes: true });
-      return entries
-        .filter((e) => e.isFile() && !e.name.endsWith(TEMP_SUFFIX))
-        .map((e) => e.name)
-        .sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw err;
+  async list(): Promise<{ key: string; size: number }[]> {
+    const out: { key: string; size: number }[] = [];
+    for (const e of await this.entries()) {
+      if (!e.isFile() || e.name.endsWith(TEMP_SUFFIX)) continue;
+      const info = await this.stat(e.name).catch(() => null);
+      if (info) out.push({ key: e.name, size: info.size });
     }
+    return out.sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  /** Temporary files left by writes that never committed (a crash); for sweeping. */
+  /**
+   * Removes the temporary files of writes that never finished (a crash) unless `keep(key)`
+   * says the write may still be going on. Returns how many were removed.
+   */
+  async abortStaleUploads(keep: (key: string) => boolean): Promise<number> {
+    let removed = 0;
+    for (const e of await this.entries()) {
+      const key = TEMP_NAME.exec(e.name)?.[1];
+      if (!e.isFile() || key === undefined || keep(key)) continue;
+      await rm(path.join(this.base, e.name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  /** @deprecated use abortStaleUploads(keep) */
   async listTemporary(): Promise<string[]> {
+    return (await this.entries()).filter((e) => e.name.endsWith(TEMP_SUFFIX)).map((e) => path.join(this.base, e.name));
+  }
+
+  private async entries() {
     try {
-      return (await readdir(this.base)).filter((n) => n.endsWith(TEMP_SUFFIX)).map((n) => path.join(this.base, n));
-    } catch {
-      return [];
+      return await readdir(this.base, { withFileTypes: true });
+    } catch (err) {
+      if (errno(err) === "ENOENT") return [];
+      throw err;
     }
   }
 }

@@ -1,46 +1,23 @@
-import type { Readable, Writable } from "node:stream";
+import type { ByteStore, WriteHandle as StoreWriteHandle } from "@/lib/storage/byte-store";
 
-/** What a datastore driver can do; callers check before they ask. */
-export interface DatastoreCapabilities {
-  read: boolean;
-  write: boolean;
-  /** byte ranges on read (HTTP Range downloads) */
-  range: boolean;
-  delete: boolean;
-  monitor: boolean;
-  /** objects are files on this machine (qemu-img can work on them in place) */
-  localPath: boolean;
-}
-
-/** A write in progress: bytes go to a temporary object until commit() makes it visible. */
-export interface WriteHandle {
-  stream: Writable;
-  /** path of the temporary file when the driver is local */
-  tempPath?: string;
-  commit(): Promise<{ size: number }>;
-  abort(): Promise<void>;
-}
-
-export interface Capacity {
-  totalBytes: number;
-  freeBytes: number;
+/** A datastore write in progress: bytes go to a temporary object until commit() makes it visible. */
+export interface WriteHandle extends StoreWriteHandle {
+  /**
+   * @deprecated use `beginLocalWrite` for a file that a local program writes. Until then:
+   * the temporary file of a local driver; once it is read, a stream destroyed without an
+   * error means the file was handed to another writer, and commit() takes the file as it is.
+   */
+  readonly tempPath?: string;
 }
 
 /**
  * A datastore backend. Keys are driver-relative names made by the portal (never by users)
  * and are always confined to the datastore: a key that would escape it is refused.
  */
-export interface DatastoreDriver {
-  readonly name: string;
-  readonly capabilities: DatastoreCapabilities;
+export interface DatastoreDriver extends ByteStore {
+  /** creates what the backend needs (the directory); safe to call again */
   init(): Promise<void>;
-  monitor(): Promise<Capacity>;
-  beginWrite(key: string): Promise<WriteHandle>;
-  openRead(key: string, range?: { start: number; end: number }): Promise<Readable>;
-  stat(key: string): Promise<{ size: number } | null>;
-  delete(key: string): Promise<void>;
-  /** committed keys, for sweeping orphans */
-  list(): Promise<string[]>;
-  /** local file path of a key (capability localPath) */
-  localPath(key: string): string;
+  beginWrite(key: string, opts?: { size?: number | null; signal?: AbortSignal }): Promise<WriteHandle>;
+  /** @deprecated check `localPath` itself */
+  readonly capabilities: { readonly localPath: boolean };
 }

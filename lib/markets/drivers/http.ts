@@ -1,11 +1,11 @@
-import { constants, createWriteStream } from "node:fs";
-import { access, lstat, mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
-import { once } from "node:events";
+import { constants } from "node:fs";
+import { access, lstat, mkdir, open, readdir, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import { finished } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { ByteRange, WriteHandle } from "@/lib/storage/byte-store";
+import { beginFileWrite } from "@/lib/storage/file-write";
 import {
   assertMarketKey,
   MarketConfigError,
@@ -13,7 +13,6 @@ import {
   type MarketCapacity,
   type MarketDriver,
   type MarketObjectInfo,
-  type MarketWriteHandle,
 } from "./types";
 
 const TEMP_SUFFIX = ".part";
@@ -37,7 +36,6 @@ export class HttpMarketDriver implements MarketDriver {
     range: true,
   };
   readonly name = "http";
-  readonly capabilities = HttpMarketDriver.capabilities;
   private readonly publicDir: string;
   private readonly baseUrl: string;
 
@@ -72,66 +70,24 @@ export class HttpMarketDriver implements MarketDriver {
     await rm(probe, { force: true });
   }
 
-  async monitor(): Promise<MarketCapacity> {
+  async capacity(): Promise<MarketCapacity> {
     const s = await statfs(this.publicDir);
     const totalBytes = s.blocks * s.bsize;
     const freeBytes = s.bavail * s.bsize;
     return { totalBytes, freeBytes, usedBytes: Math.max(0, totalBytes - freeBytes) };
   }
 
-  async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<MarketWriteHandle> {
+  async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<WriteHandle> {
     const final = this.fileOf(key);
-    const temp = path.join(path.dirname(final), tempName(key));
-    opts.signal?.throwIfAborted();
-    // wx: never follows a symlink planted under the temporary name, never shares it with another
-    // write; 0644: the web server in front of the directory may run as another user; a deep
-    // buffer lets fs coalesce socket-sized chunks into large writev calls
-    const stream = createWriteStream(temp, { flags: "wx", mode: 0o644, highWaterMark: 8 * 1024 * 1024 });
-    await once(stream, "open"); // open errors surface here, not on the first write
-    let state: "open" | "committed" | "aborted" = "open";
-    const onAbort = () => stream.destroy(opts.signal!.reason);
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const settle = (to: typeof state) => {
-      state = to;
-      opts.signal?.removeEventListener("abort", onAbort);
-    };
-    return {
-      stream,
-      commit: async () => {
-        if (state !== "open") throw new Error(`The write of market key "${key}" was ${state} already`);
-        try {
-          if (!stream.writableFinished) await finished(stream);
-          // the bytes are durable before they become visible under their final name
-          const fh = await open(temp, "r");
-          try {
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-          // rename replaces a symlink planted under the final name, never the file it points to
-          await rename(temp, final);
-        } catch (err) {
-          await rm(temp, { force: true }).catch(() => {});
-          settle("aborted");
-          throw err;
-        }
-        settle("committed");
-        return { size: (await stat(final)).size };
-      },
-      abort: async () => {
-        if (state !== "open") return;
-        settle("aborted");
-        stream.destroy();
-        await rm(temp, { force: true }).catch(() => {});
-      },
-    };
+    // 0644: the web server in front of the directory may run as another user
+    const { handle } = await beginFileWrite(path.join(path.dirname(final), tempName(key)), final, {
+      mode: 0o644,
+      signal: opts.signal,
+    });
+    return handle;
   }
 
-  async openRead(
-    key: string,
-    range?: { start: number; end: number },
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<Readable> {
+  async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
     const file = this.fileOf(key);
     if (!(await exists(this.publicDir))) return this.fetchRemote(key, range, opts.signal);
     // O_NOFOLLOW: a symlink planted in the directory is not an app and may point anywhere
@@ -149,7 +105,7 @@ export class HttpMarketDriver implements MarketDriver {
    * Another instance of a federation writes the apps on its own machine: this one reads them
    * the way OpenNebula's front-ends do, from the public URL.
    */
-  private async fetchRemote(key: string, range?: { start: number; end: number }, signal?: AbortSignal) {
+  private async fetchRemote(key: string, range?: ByteRange, signal?: AbortSignal) {
     const url = this.sourceOf(key);
     const res = await fetch(url, {
       headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},

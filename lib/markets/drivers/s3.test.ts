@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(s3.directory, { recursive: true, force: true });
 });
 
-const datastoreDriverFor = (bucket: string, change: (c: ReturnType<typeof s3ConfigFor>) => void = () => {}) => {
+const driverFor = (bucket: string, change: (c: ReturnType<typeof s3ConfigFor>) => void = () => {}) => {
   const spec = s3ConfigFor(s3.endpoint, bucket);
   change(spec);
   return new S3MarketDriver(spec);
@@ -37,13 +37,13 @@ runMarketDriverConformance(
   async () => {
     const bucket = newBucket();
     return {
-      driver: datastoreDriverFor(bucket),
+      driver: driverFor(bucket),
       cleanup: () => rm(path.join(s3.directory, bucket), { recursive: true, force: true }),
       leftovers: () => s3.uploadsOnDisk(bucket),
     };
   },
   // three parts of 5 MiB, the last one short
-  { largeBytes: 11 * MiB + 1234 },
+  { capabilities: S3MarketDriver.capabilities, largeBytes: 11 * MiB + 1234 },
 );
 
 const write = async (driver: S3MarketDriver, key: string, data: Buffer) => {
@@ -65,20 +65,20 @@ const configError = async (driver: S3MarketDriver) => {
 describe("s3 market driver specifics", () => {
   it("creates a missing bucket on check", async () => {
     const bucket = newBucket();
-    await datastoreDriverFor(bucket).check();
+    await driverFor(bucket).check();
     expect(await readdir(s3.directory)).toContain(bucket);
-    await datastoreDriverFor(bucket).check(); // and is content with an existing one
+    await driverFor(bucket).check(); // and is content with an existing one
   });
 
   it("names the secret key when the signature does not match", async () => {
-    const driver = datastoreDriverFor(newBucket(), (c) => (c.secrets.secretAccessKey = "not-the-secret"));
+    const driver = driverFor(newBucket(), (c) => (c.secrets.secretAccessKey = "not-the-secret"));
     const { attribute, message } = await configError(driver);
     expect(attribute).toBe("secretAccessKey");
     expect(message).toMatch(/SignatureDoesNotMatch/);
   });
 
   it("names the access key the service does not know", async () => {
-    const driver = datastoreDriverFor(newBucket(), (c) => (c.config.accessKeyId = "NOBODY"));
+    const driver = driverFor(newBucket(), (c) => (c.config.accessKeyId = "NOBODY"));
     const { attribute, message } = await configError(driver);
     expect(attribute).toBe("accessKeyId");
     expect(message).toMatch(/InvalidAccessKeyId/);
@@ -91,7 +91,7 @@ describe("s3 market driver specifics", () => {
         probe.close(() => resolve(port));
       });
     });
-    const driver = datastoreDriverFor(newBucket(), (c) => (c.config.endpoint = `http://127.0.0.1:${closed}`));
+    const driver = driverFor(newBucket(), (c) => (c.config.endpoint = `http://127.0.0.1:${closed}`));
     const { attribute, message, ms } = await configError(driver);
     expect(attribute).toBe("endpoint");
     expect(message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/);
@@ -103,11 +103,11 @@ describe("s3 market driver specifics", () => {
     const parts = () =>
       s3.requests.filter((r) => r.method === "PUT" && r.url.startsWith(`/${bucket}/`) && r.url.includes("partNumber="))
         .length;
-    const five = datastoreDriverFor(bucket);
+    const five = driverFor(bucket);
     await five.check();
     await write(five, "app-5mb", randomBytes(11 * MiB));
     expect(parts()).toBe(3);
-    const six = datastoreDriverFor(bucket, (c) => (c.config.partSizeMb = 6));
+    const six = driverFor(bucket, (c) => (c.config.partSizeMb = 6));
     await write(six, "app-6mb", randomBytes(11 * MiB));
     expect(parts()).toBe(3 + 2);
     expect((await six.stat("app-6mb"))?.size).toBe(11 * MiB);
@@ -115,25 +115,25 @@ describe("s3 market driver specifics", () => {
 
   it("writes objects under its key prefix and ignores the rest of the bucket", async () => {
     const bucket = newBucket();
-    const driver = datastoreDriverFor(bucket);
+    const driver = driverFor(bucket);
     await driver.check();
     await write(driver, "app-1", Buffer.from("mine"));
-    const other = datastoreDriverFor(bucket, (c) => (c.config.keyPrefix = "other"));
+    const other = driverFor(bucket, (c) => (c.config.keyPrefix = "other"));
     await write(other, "app-2", Buffer.from("not mine"));
     expect(await readdir(path.join(s3.directory, bucket))).toEqual(
       expect.arrayContaining(["marketapp-app-1._S3rver_object", "other-app-2._S3rver_object"]),
     );
     expect(await driver.list()).toEqual([{ key: "app-1", size: 4 }]);
-    expect((await driver.monitor()).usedBytes).toBe(4);
+    expect((await driver.capacity()).usedBytes).toBe(4);
     expect(driver.sourceOf("app-1")).toBe(`s3://${bucket}/marketapp-app-1`);
-    const bare = datastoreDriverFor(bucket, (c) => (c.config.keyPrefix = ""));
+    const bare = driverFor(bucket, (c) => (c.config.keyPrefix = ""));
     expect(bare.sourceOf("app-1")).toBe(`s3://${bucket}/app-1`);
     expect((await bare.list()).map((o) => o.key).sort()).toEqual(["marketapp-app-1", "other-app-2"]);
   });
 
   it("lists and measures more than one page of objects", async () => {
     const bucket = newBucket();
-    const driver = datastoreDriverFor(bucket, (c) => (c.config.totalMb = 1));
+    const driver = driverFor(bucket, (c) => (c.config.totalMb = 1));
     await driver.check();
     const client = new S3Client({
       region: "us-east-1",
@@ -155,8 +155,8 @@ describe("s3 market driver specifics", () => {
     const listed = await driver.list();
     expect(listed.map((o) => o.key).sort()).toEqual(keys);
     expect(listed.every((o) => o.size === 8)).toBe(true);
-    expect(await driver.monitor()).toEqual({ totalBytes: MiB, usedBytes: 8800, freeBytes: MiB - 8800 });
-    // list() and monitor() each went on to a second page
+    expect(await driver.capacity()).toEqual({ totalBytes: MiB, usedBytes: 8800, freeBytes: MiB - 8800 });
+    // list() and capacity() each went on to a second page
     const nextPages = s3.requests.filter(
       (r) => r.url.startsWith(`/${bucket}/?`) && r.url.includes("list-type=2") && r.url.includes("continuation-token="),
     );

@@ -13,6 +13,7 @@ import {
   type BucketLocationConstraint,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import type { ByteRange, WriteHandle } from "@/lib/storage/byte-store";
 import type { S3MarketConfig, S3MarketSecrets } from "./config";
 import {
   assertMarketKey,
@@ -22,7 +23,6 @@ import {
   type MarketCapacity,
   type MarketDriver,
   type MarketObjectInfo,
-  type MarketWriteHandle,
 } from "./types";
 
 const MiB = 1024 * 1024;
@@ -54,7 +54,6 @@ export class S3MarketDriver implements MarketDriver {
     range: true,
   };
   readonly name = "s3";
-  readonly capabilities = S3MarketDriver.capabilities;
   private readonly config: S3MarketConfig;
   private readonly client: S3Client;
 
@@ -158,7 +157,7 @@ export class S3MarketDriver implements MarketDriver {
   }
 
   /** S3 has no quota: the capacity is the configured totalMb, the use what the prefix holds. */
-  async monitor(): Promise<MarketCapacity> {
+  async capacity(): Promise<MarketCapacity> {
     let usedBytes = 0;
     for await (const page of this.pages()) for (const o of page.Contents ?? []) usedBytes += o.Size ?? 0;
     const totalBytes = this.config.totalMb * MiB;
@@ -172,7 +171,7 @@ export class S3MarketDriver implements MarketDriver {
     );
   }
 
-  async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<MarketWriteHandle> {
+  async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<WriteHandle> {
     const Key = this.objectKey(key);
     const { signal } = opts;
     signal?.throwIfAborted();
@@ -188,6 +187,8 @@ export class S3MarketDriver implements MarketDriver {
     const feed = new PassThrough();
     body.pipe(feed);
     body.once("error", (err) => feed.destroy(err));
+    // a body destroyed without an error would leave the upload waiting for the rest forever
+    body.once("close", () => body.readableEnded || feed.destroy(new Error("The write was cut short")));
     // a known size that would need more than S3's 10,000 parts grows the parts
     const partSize = Math.max(this.config.partSizeMb * MiB, Math.ceil((opts.size ?? 0) / MAX_PARTS));
     const upload = new Upload({
@@ -257,11 +258,7 @@ export class S3MarketDriver implements MarketDriver {
     };
   }
 
-  async openRead(
-    key: string,
-    range?: { start: number; end: number },
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<Readable> {
+  async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
     const res = await this.client.send(
       new GetObjectCommand({
         Bucket: this.bucket,
@@ -361,7 +358,7 @@ export class S3MarketDriver implements MarketDriver {
  * Does the answer's Content-Range hold exactly the bytes asked for? The end may be earlier
  * (S3 cuts a range at the object's end), anything else would hand out the wrong bytes.
  */
-function coversExactly(contentRange: string | undefined, range: { start: number; end: number }): boolean {
+function coversExactly(contentRange: string | undefined, range: ByteRange): boolean {
   const m = /^bytes (\d+)-(\d+)\//.exec(contentRange ?? "");
   return !!m && Number(m[1]) === range.start && Number(m[2]) <= range.end;
 }

@@ -1,6 +1,10 @@
-import type { Readable, Writable } from "node:stream";
+import type { ByteStore, StoreCapacity, StoredObject } from "@/lib/storage/byte-store";
 
-/** What a market driver can do (OpenNebula's APP_ACTIONS plus how its bytes can be read). */
+/**
+ * What a market driver can do, for the API and the UI before any driver is built
+ * (OpenNebula's APP_ACTIONS plus how its bytes can be read). It must agree with the driver's
+ * methods: `monitor` is having `capacity()`, and the conformance suite holds a driver to it.
+ */
 export interface MarketCapabilities {
   /** apps can be written (published) into it */
   create: boolean;
@@ -10,28 +14,15 @@ export interface MarketCapabilities {
   monitor: boolean;
   /** app bytes can be read back (import, download) */
   read: boolean;
-  /** byte ranges on read */
-  range: boolean;
+  /** byte ranges on read: every driver reads them (ByteStore.openRead) */
+  range: true;
 }
 
-/** A write in progress: nothing is visible under the key until commit() resolves. */
-export interface MarketWriteHandle {
-  /** bytes go here; it errors if the backend fails mid-way */
-  stream: Writable;
-  /** waits for the backend to hold every byte, then makes the object visible */
-  commit(): Promise<{ size: number }>;
-  /** removes whatever was written (temporary file, multipart upload); never throws */
-  abort(): Promise<void>;
-}
-
-export interface MarketCapacity {
-  totalBytes: number;
-  freeBytes: number;
+export interface MarketCapacity extends StoreCapacity {
   usedBytes: number;
 }
 
-export interface MarketObjectInfo {
-  size: number;
+export interface MarketObjectInfo extends StoredObject {
   /** quoted strong validator, e.g. "\"<hex>\"" */
   etag: string;
   lastModified: Date;
@@ -42,24 +33,10 @@ export interface MarketObjectInfo {
  * users, and a key that would leave the marketplace (separators, "..", a leading dot) is
  * refused by every driver.
  */
-export interface MarketDriver {
-  readonly name: string;
-  readonly capabilities: MarketCapabilities;
+export interface MarketDriver extends ByteStore<MarketObjectInfo> {
   /** reachability and credentials: resolves, or throws MarketConfigError naming the attribute */
   check(): Promise<void>;
-  monitor(): Promise<MarketCapacity>;
-  beginWrite(key: string, opts?: { size?: number | null; signal?: AbortSignal }): Promise<MarketWriteHandle>;
-  openRead(key: string, range?: { start: number; end: number }, opts?: { signal?: AbortSignal }): Promise<Readable>;
-  stat(key: string): Promise<MarketObjectInfo | null>;
-  /** removes a committed object; a missing object is not an error */
-  delete(key: string): Promise<void>;
-  /**
-   * Removes unfinished writes (temporary files, multipart uploads) whose key `keep` does not
-   * claim: what a crash or an unreachable backend left behind. Returns how many went.
-   */
-  abortStaleUploads(keep: (key: string) => boolean): Promise<number>;
-  /** committed app objects (not temporary ones) */
-  list(): Promise<{ key: string; size: number }[]>;
+  capacity?(): Promise<MarketCapacity>;
   /** the app's SOURCE as OpenNebula shows it: `<BASE_URL>/<key>` or `s3://<bucket>/<key>` */
   sourceOf(key: string): string;
 }
