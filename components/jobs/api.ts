@@ -1,8 +1,8 @@
 import { api } from "@/components/api/client";
 import type { ListParams, Page } from "@/components/api/types";
-import type { JobDto } from "@/lib/api/operations/jobs";
+import type { JobDetailDto, JobDto, JobStepDto } from "@/lib/api/operations/jobs";
 
-export type { JobDto };
+export type { JobDetailDto, JobDto, JobStepDto };
 export type JobFilters = ListParams & {
   state?: string | string[];
   active?: "true" | "false";
@@ -13,6 +13,6 @@ export type JobFilters = ListParams & {
 export const listJobs = (filters: JobFilters, signal?: AbortSignal) =>
   api<Page<JobDto>>("/jobs", { query: { ...filters }, signal });
 
-export const getJob = (id: number, signal?: AbortSignal) => api<JobDto>(`/jobs/${id}`, { signal });
+export const getJob = (id: number, signal?: AbortSignal) => api<JobDetailDto>(`/jobs/${id}`, { signal });
 
-export const cancelJob = (id: number) => api<JobDto>(`/jobs/${id}/cancel`, { method: "POST" });
+export const cancelJob = (id: number) => api<JobDetailDto>(`/jobs/${id}/cancel`, { method: "POST" });

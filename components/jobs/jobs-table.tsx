@@ -1,7 +1,9 @@
 "use client";
 
+import { useState } from "react";
 import Link from "next/link";
-import { Anchor, Button, Group, Stack, Text } from "@mantine/core";
+import { ActionIcon, Anchor, Button, Group, Stack, Text } from "@mantine/core";
+import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
 import { formatDateTime } from "@/components/ui/format";
@@ -10,6 +12,7 @@ import { SearchInput } from "@/components/ui/search-input";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { JobDto, JobFilters } from "./api";
 import { CancelJobButton } from "./cancel-job-button";
+import { JobPlan } from "./job-plan";
 import { JobProgress, JobStateBadge } from "./job-progress";
 import { isActive, useJobs } from "./queries";
 
@@ -55,8 +58,33 @@ function TitleCell({ job }: { job: JobDto }) {
   );
 }
 
-function columnsFor(me: { id: number; isAdmin: boolean }): DataTableColumn<JobDto>[] {
+/** Opens and closes a job's row, which shows the job's plan. */
+function PlanToggle({ job, expanded, onToggle }: { job: JobDto; expanded: boolean; onToggle: () => void }) {
+  return (
+    <ActionIcon
+      variant="subtle"
+      size="sm"
+      aria-label={`${expanded ? "Hide" : "Show"} plan of job ${job.id}`}
+      aria-expanded={expanded}
+      onClick={onToggle}
+    >
+      {expanded ? <IconChevronDown size={14} aria-hidden /> : <IconChevronRight size={14} aria-hidden />}
+    </ActionIcon>
+  );
+}
+
+function columnsFor(
+  me: { id: number; isAdmin: boolean },
+  expanded: number[],
+  toggle: (id: number) => void,
+): DataTableColumn<JobDto>[] {
   return [
+    {
+      accessor: "plan",
+      title: "",
+      width: 44,
+      render: (j) => <PlanToggle job={j} expanded={expanded.includes(j.id)} onToggle={() => toggle(j.id)} />,
+    },
     { accessor: "id", title: "ID", sortable: true, width: 70 },
     { accessor: "title", title: "Title", render: (j) => <TitleCell job={j} /> },
     {
@@ -101,9 +129,11 @@ interface JobsTableProps {
   object?: { type: string; id: number };
 }
 
-/** Jobs, newest first, with live progress while any of them runs. */
+/** Jobs, newest first, with live progress while any of them runs; a row opens on its plan. */
 export function JobsTable({ list, object }: JobsTableProps) {
   const me = useSession().user;
+  const [expanded, setExpanded] = useState<number[]>([]);
+  const toggle = (id: number) => setExpanded((ids) => (ids.includes(id) ? ids.filter((i) => i !== id) : [...ids, id]));
   const show = list.filters.show ?? "all";
   const { show: _show, ...query } = list.query;
   const jobs = useJobs({
@@ -136,8 +166,14 @@ export function JobsTable({ list, object }: JobsTableProps) {
         data={jobs.data}
         isFetching={jobs.isFetching}
         error={jobs.error}
-        columns={columnsFor(me)}
+        columns={columnsFor(me, expanded, toggle)}
         noRecordsText={show === "active" ? "No job is running" : "No jobs"}
+        rowExpansion={{
+          trigger: "never",
+          allowMultiple: true,
+          expanded: { recordIds: expanded, onRecordIdsChange: (ids: unknown[]) => setExpanded(ids as number[]) },
+          content: ({ record }) => <JobPlan jobId={record.id} />,
+        }}
       />
     </Stack>
   );

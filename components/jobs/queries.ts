@@ -20,6 +20,15 @@ export function useJobs(filters: JobFilters) {
   });
 }
 
+/** One job with its plan, refreshed while it is queued or running. */
+export function useJob(id: number) {
+  return useQuery({
+    queryKey: jobKeys.detail(id),
+    queryFn: ({ signal }) => jobsApi.getJob(id, signal),
+    refetchInterval: (query) => (query.state.data && isActive(query.state.data) ? 2000 : false),
+  });
+}
+
 const ACTIVE: JobFilters = { page: 1, perPage: 1, active: "true" };
 
 /** How many jobs are queued or running (yours, or all for admins). */

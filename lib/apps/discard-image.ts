@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { failImage } from "@/lib/images/ingest-image";
+import { failImage } from "@/lib/images/fail-image";
 
 /**
  * Removes an image an import created and could not finish: its bytes (and temporary files)

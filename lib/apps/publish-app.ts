@@ -8,7 +8,7 @@ import { findImage } from "@/lib/images/find-image";
 import { appKey } from "@/lib/markets/app-key";
 import { appInclude, appJobs, packTags, toAppDto } from "./app-dto";
 import { holdImage } from "./image-hold";
-import { publishAppJob } from "./jobs";
+import { publishAppJob } from "./publish-app-job";
 import { checkVmTemplate } from "./vm-template-text";
 import { claimAppName, publishTarget } from "./publish-target";
 import { publishComposite, type PublishCompositeInput } from "./publish-composite";

@@ -9,7 +9,7 @@ import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { checkUrlHost, parseImportUrl, UrlRefusedError } from "@/lib/transfer/url-source";
 import { imageInclude, toImageDto } from "./image-dto";
 import { TYPES_BY_DATASTORE } from "./image-rules";
-import { importUrlJob } from "./jobs";
+import { importUrlJob } from "./import-image-job";
 
 type Common = {
   name: string;

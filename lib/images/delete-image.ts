@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import { findImage } from "./find-image";
 import { imageKey } from "./image-rules";
-import { removeUpload } from "./jobs";
+import { removeUpload } from "./upload-file";
 
 /**
  * Deletes an image and its bytes. Refused while its bytes move (LOCKED) or are read (USED);

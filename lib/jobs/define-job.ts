@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { DbLike } from "@/lib/auth/context";
 
 /** What a running handler gets: its input, a cancel signal, and a progress reporter. */
 export interface JobContext<P> {
@@ -14,6 +15,11 @@ export interface JobContext<P> {
    * that replaced it.
    */
   fence(): Promise<void>;
+  /**
+   * Runs `fn` in a transaction that first checks this attempt still holds the lease and extends
+   * it: what `fn` writes is committed only by the attempt that owns the job.
+   */
+  inLease<T>(fn: (tx: DbLike) => Promise<T>): Promise<T>;
 }
 
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -22,7 +28,7 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** must be idempotent: a retry after a crash starts it again from the top */
   run(ctx: JobContext<z.output<S>>): Promise<void>;
   /** called once when the job ends FAILED or CANCELLED, to leave its object in a clean state */
-  onGiveUp?(payload: z.output<S>, reason: string): Promise<void>;
+  onGiveUp?(payload: z.output<S>, reason: string, jobId: number): Promise<void>;
   maxAttempts?: number;
 }
 

@@ -7,6 +7,31 @@ export const jobInclude = {
 
 type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
 
+/**
+ * A job with its plan. A step's params and result stay out: they can name objects the viewer
+ * may not see (a datastore's id, a storage key).
+ */
+export const jobDetailInclude = {
+  ...jobInclude,
+  steps: {
+    select: {
+      key: true,
+      kind: true,
+      title: true,
+      part: true,
+      state: true,
+      error: true,
+      attempt: true,
+      weight: true,
+      startedAt: true,
+      finishedAt: true,
+    },
+    orderBy: { seq: "asc" },
+  },
+} satisfies Prisma.JobInclude;
+
+type JobDetailRow = Prisma.JobGetPayload<{ include: typeof jobDetailInclude }>;
+
 export function toJobDto(j: JobRow) {
   return {
     id: j.id,
@@ -29,6 +54,24 @@ export function toJobDto(j: JobRow) {
     startedAt: j.startedAt,
     finishedAt: j.finishedAt,
     updatedAt: j.updatedAt,
+  };
+}
+
+export function toJobDetailDto(j: JobDetailRow) {
+  return {
+    ...toJobDto(j),
+    steps: j.steps.map((s) => ({
+      key: s.key,
+      kind: s.kind,
+      title: s.title,
+      part: s.part,
+      state: s.state,
+      error: s.error,
+      attempt: s.attempt,
+      weight: s.weight === null ? null : Number(s.weight),
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+    })),
   };
 }
 

@@ -3,7 +3,7 @@ import { containsInsensitive } from "@/lib/db/provider-where";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { jobInclude, toJobDto } from "./job-dto";
+import { jobDetailInclude, jobInclude, toJobDetailDto, toJobDto } from "./job-dto";
 import { cancelQueuedJob } from "./worker";
 
 // Jobs are read and cancelled through these three services.
@@ -59,10 +59,11 @@ export async function listJobs({
   return { items: rows.map(toJobDto), total, page: input.page, perPage: input.perPage };
 }
 
+/** A job with its plan (the list leaves the plans out). */
 export async function getJob({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
-  const job = await db().job.findFirst({ where: { id: input.id, ...visible(ctx) }, include: jobInclude });
+  const job = await db().job.findFirst({ where: { id: input.id, ...visible(ctx) }, include: jobDetailInclude });
   if (!job) throw notFound(`Job ${input.id}`);
-  return toJobDto(job);
+  return toJobDetailDto(job);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { JobDefinition } from "./define-job";
-import { importUploadJob, importUrlJob } from "@/lib/images/jobs";
-import { publishAppJob } from "@/lib/apps/jobs";
-import { importAppJob, publishCompositeJob } from "@/lib/apps/composite-jobs";
+import { importUploadJob, importUrlJob } from "@/lib/images/import-image-job";
+import { publishAppJob } from "@/lib/apps/publish-app-job";
+import { publishCompositeJob } from "@/lib/apps/publish-composite-job";
+import { importAppJob } from "@/lib/apps/import-app-job";
 import { monitorMarketJob } from "@/lib/markets/monitor-marketplace";
 
 /** Every kind of job a worker can run. */

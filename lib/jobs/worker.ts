@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import type { DbLike } from "@/lib/auth/context";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { jobDefinition } from "./registry";
 import { retryDelayMs } from "./retry-delay";
@@ -189,15 +190,8 @@ async function execute({ job, exhausted }: Claim, workerId: string, log: (l: str
       attempt: job.attempts,
       payload,
       signal: abort.signal,
-      async fence() {
-        const row = await db().job.findUnique({
-          where: { id: job.id },
-          select: { leaseOwner: true, attempts: true, state: true },
-        });
-        if (!row || row.leaseOwner !== workerId || row.attempts !== job.attempts || row.state !== "RUNNING") {
-          throw new Error("this attempt lost the job's lease; another attempt owns it now");
-        }
-      },
+      fence: () => inLease(job.id, workerId, job.attempts, async () => {}),
+      inLease: (fn) => inLease(job.id, workerId, job.attempts, fn),
       progress(update) {
         pending = { ...pending, ...update };
         if (Date.now() - lastWrite >= PROGRESS_MS) {
@@ -233,6 +227,27 @@ async function execute({ job, exhausted }: Claim, workerId: string, log: (l: str
 const CANCELLED_REASON = "cancelled by a user";
 
 /**
+ * A transaction that holds only while `attempt` of the job still owns its lease: a
+ * conditional update extends the lease first, so a worker that stalled past its lease
+ * cannot commit over the attempt that replaced it.
+ */
+export async function inLease<T>(
+  jobId: number,
+  workerId: string,
+  attempt: number,
+  fn: (tx: DbLike) => Promise<T>,
+): Promise<T> {
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.job.updateMany({
+      where: { id: jobId, leaseOwner: workerId, attempts: attempt, state: "RUNNING" },
+      data: { leaseUntil: new Date(Date.now() + leaseMs()), heartbeatAt: new Date() },
+    });
+    if (count !== 1) throw new Error("this attempt lost the job's lease; another attempt owns it now");
+    return fn(tx);
+  });
+}
+
+/**
  * Cancels a job that waits in the queue, at once: the conditional update wins against any
  * worker's claim, and the job's clean-up runs here. False when a worker claimed it first
  * (the caller then asks that worker to stop).
@@ -260,7 +275,7 @@ export async function cancelQueuedJob(job: { id: number; kind: string; payload: 
   }
   if (def?.onGiveUp)
     await def
-      .onGiveUp(payload, CANCELLED_REASON)
+      .onGiveUp(payload, CANCELLED_REASON, job.id)
       .catch((e) => console.error(`[worker] cleanup of job ${job.id} failed:`, e));
   return true;
 }
@@ -283,7 +298,9 @@ async function finish(
   // after our lease lapsed owns the object now.
   const holds = (await db().job.count({ where: { id: jobId, leaseOwner: workerId, state: "RUNNING" } })) === 1;
   if (holds && state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined) {
-    await def.onGiveUp(payload, error).catch((e) => console.error(`[worker] cleanup of job ${jobId} failed:`, e));
+    await def
+      .onGiveUp(payload, error, jobId)
+      .catch((e) => console.error(`[worker] cleanup of job ${jobId} failed:`, e));
   }
   await db().job.updateMany({
     where: { id: jobId, leaseOwner: workerId },

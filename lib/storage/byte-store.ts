@@ -67,6 +67,8 @@ export interface ByteStore<S extends StoredObject = StoredObject> {
   localPath?(key: string): string;
   /** a write that a program on this machine makes itself (qemu-img convert) */
   beginLocalWrite?(key: string): Promise<LocalWrite>;
+  /** renames a committed object, replacing `to` (atomic: never both, never neither) */
+  move?(from: string, to: string): Promise<void>;
 }
 
 /** The optional capabilities of a ByteStore, as a driver declares them. */
@@ -74,6 +76,7 @@ export interface OptionalCapabilities {
   capacity: boolean;
   localPath: boolean;
   beginLocalWrite: boolean;
+  move: boolean;
 }
 
 /** Which optional capabilities a store has. */
@@ -82,5 +85,6 @@ export function optionalCapabilitiesOf(store: ByteStore): OptionalCapabilities {
     capacity: typeof store.capacity === "function",
     localPath: typeof store.localPath === "function",
     beginLocalWrite: typeof store.beginLocalWrite === "function",
+    move: typeof store.move === "function",
   };
 }

@@ -302,5 +302,21 @@ export function runByteStoreConformance<S extends ByteStore>(
         for (const key of ESCAPING_KEYS) await expect(store.beginLocalWrite!(key), key).rejects.toThrow();
       },
     );
+
+    it.runIf(opts.optional.move)("renames a committed object, replacing the target (optional: move)", async () => {
+      const data = randomBytes(50_000);
+      await write("obj-18", data);
+      await write("obj-19", randomBytes(10));
+      await store.move!("obj-18", "obj-19");
+      expect(await store.stat("obj-18")).toBeNull();
+      expect((await read("obj-19")).equals(data)).toBe(true);
+      expect((await store.list()).map((o) => o.key)).toEqual(["obj-19"]);
+      await expect(store.move!("obj-18", "obj-20")).rejects.toThrow();
+      for (const key of ESCAPING_KEYS) {
+        await expect(store.move!("obj-19", key), key).rejects.toThrow();
+        await expect(store.move!(key, "obj-20"), key).rejects.toThrow();
+      }
+      expect(await backend.leftovers()).toEqual([]);
+    });
   });
 }

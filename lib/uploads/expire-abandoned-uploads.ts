@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { removeUpload, uploadFile } from "@/lib/images/jobs";
+import { removeUpload, uploadFile } from "@/lib/images/upload-file";
 
 const HOUR_MS = 3_600_000;
 const PAGE = 100;

@@ -13,8 +13,9 @@ import { holds } from "@/lib/permissions/rights";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { failImage } from "@/lib/images/ingest-image";
-import { importUploadJob, uploadFile } from "@/lib/images/jobs";
+import { failImage } from "@/lib/images/fail-image";
+import { importUploadJob } from "@/lib/images/import-image-job";
+import { uploadFile } from "@/lib/images/upload-file";
 
 /**
  * The signed-in user of each request tus is handling. The route stamps the request with a

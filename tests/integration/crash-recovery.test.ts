@@ -1,4 +1,7 @@
-import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createDatastore } from "@/lib/datastores/create-datastore";
@@ -83,4 +86,121 @@ describe("a worker killed mid-transfer", () => {
       second.kill("SIGTERM");
     }
   }, 90_000);
+});
+
+/**
+ * `kill -9` between two steps of a plan: the worker dies once the transfer is DONE and while
+ * the image is being probed or converted. The retry must not fetch the source again: it goes
+ * on from the step after the last DONE one, with the received bytes the first attempt left.
+ */
+describe("a worker killed between two steps", () => {
+  const raw = randomPayload(96 * 1024 * 1024);
+  const work = mkdtempSync(path.join(tmpdir(), "bazaar-steps-"));
+  let qcow2: Buffer;
+  let server: Awaited<ReturnType<typeof serveBytes>>;
+
+  beforeAll(async () => {
+    allowLoopbackUrls();
+    writeFileSync(path.join(work, "disk.raw"), raw.data);
+    execFileSync("qemu-img", [
+      "convert",
+      "-f",
+      "raw",
+      "-O",
+      "qcow2",
+      path.join(work, "disk.raw"),
+      path.join(work, "disk.qcow2"),
+    ]);
+    qcow2 = readFileSync(path.join(work, "disk.qcow2"));
+    server = await serveBytes({ "/disk.qcow2": qcow2 });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("the retry skips the done transfer and finishes from the next step", async () => {
+    const ctx = await adminCtx();
+    const ds = await createDatastore({
+      ctx,
+      input: {
+        name: "steps-raw",
+        type: "IMAGE",
+        driver: "fs",
+        requiredFormat: "raw",
+        limitMb: null,
+        description: "",
+        enabled: true,
+      },
+    });
+    const img = await createImage({
+      ctx,
+      input: {
+        source: "url",
+        url: server.url("/disk.qcow2"),
+        name: "steps",
+        datastoreId: ds.id,
+        type: "OS",
+        description: "",
+        expectedMd5: "",
+        expectedSha256: "",
+      },
+    });
+    const job = await waitFor("the job", () =>
+      db().job.findFirst({ where: { objectType: "IMAGE", objectId: img.id } }),
+    );
+    const steps = async () =>
+      new Map(
+        (await db().jobStep.findMany({ where: { jobId: job.id }, orderBy: { seq: "asc" } })).map((s) => [s.key, s]),
+      );
+
+    const first = spawnWorker();
+    const between = await waitFor(
+      "the transfer done, the image not yet stored",
+      async () => {
+        const s = await steps();
+        return s.get("receive")?.state === "DONE" && s.get("store")?.state !== "DONE" ? s : null;
+      },
+      60_000,
+      5,
+    );
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    expect(server.hits("/disk.qcow2")).toBe(1);
+    const died = await steps();
+    expect(died.get("receive")?.attempt).toBe(1);
+    expect([...between.keys()]).toEqual(["receive", "verify", "probe", "convert", "store", "ready"]);
+    expect((await db().image.findUniqueOrThrow({ where: { id: img.id } })).state).toBe("LOCKED");
+    // the received bytes wait for the next attempt under the image's name, never under its key
+    expect(readdirSync(ds.basePath)).toContain(`img-${img.id}.received`);
+    expect(readdirSync(ds.basePath)).not.toContain(`img-${img.id}`);
+
+    const second = spawnWorker();
+    try {
+      const done = await waitFor("the image to settle", async () => {
+        const row = await db().image.findUniqueOrThrow({ where: { id: img.id } });
+        return row.state === "READY" || row.state === "ERROR" ? row : null;
+      });
+      expect(done.error).toBe("");
+      expect(done.state).toBe("READY");
+      expect(done.format).toBe("raw");
+      expect(done.sha256).toBe(raw.sha256);
+      expect(Number(done.sizeBytes)).toBe(raw.data.length);
+      const after = await waitFor("the job to end", async () => {
+        const j = await db().job.findUniqueOrThrow({ where: { id: job.id } });
+        return j.state !== "RUNNING" ? j : null;
+      });
+      expect(after.state).toBe("SUCCEEDED");
+      expect(after.attempts).toBe(2);
+      // the source was fetched once: the retry did not run the transfer again
+      expect(server.hits("/disk.qcow2")).toBe(1);
+      const final = await steps();
+      expect(final.get("receive")?.attempt).toBe(1);
+      expect(final.get("ready")?.attempt).toBe(2);
+      expect([...final.values()].every((s) => s.state === "DONE")).toBe(true);
+      expect(readdirSync(ds.basePath)).toEqual([`img-${img.id}`]);
+    } finally {
+      second.kill("SIGTERM");
+    }
+  }, 120_000);
 });

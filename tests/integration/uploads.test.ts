@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "n
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getConfig, setConfigForTests, type Config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { importUploadJob, uploadFile } from "@/lib/images/jobs";
+import { importUploadJob } from "@/lib/images/import-image-job";
+import { uploadFile } from "@/lib/images/upload-file";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { runSchedules } from "@/lib/jobs/schedules";
 import { startWorker } from "@/lib/jobs/worker";

@@ -107,12 +107,13 @@ export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 60_000,
+  intervalMs = 100,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

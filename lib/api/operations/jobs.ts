@@ -28,6 +28,30 @@ export const jobDto = z.object({
 });
 export type JobDto = z.infer<typeof jobDto>;
 
+export const JOB_STEP_STATES = ["PENDING", "RUNNING", "DONE", "FAILED", "COMPENSATED", "UNDO_FAILED"] as const;
+
+/** One step of a job's plan, in the order it runs; its params and result are internal. */
+export const jobStepDto = z.object({
+  key: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  /** what the step works on, named in its failure; empty when it is the job's own object */
+  part: z.string(),
+  state: z.enum(JOB_STEP_STATES),
+  /** why it failed, or why undoing it failed (UNDO_FAILED) */
+  error: z.string(),
+  attempt: z.number().int(),
+  /** bytes it moves, for the job's progress (null until it knows) */
+  weight: z.number().nullable(),
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+});
+export type JobStepDto = z.infer<typeof jobStepDto>;
+
+/** A job with its plan; a job that is not run as a plan (a marketplace monitor) has no steps. */
+export const jobDetailDto = jobDto.extend({ steps: z.array(jobStepDto) });
+export type JobDetailDto = z.infer<typeof jobDetailDto>;
+
 export const listJobs = defineOperation({
   id: "listJobs",
   method: "GET",
@@ -52,11 +76,11 @@ export const getJob = defineOperation({
   id: "getJob",
   method: "GET",
   path: "/api/v1/jobs/{id}",
-  summary: "A job with its progress",
+  summary: "A job with its progress and its plan of steps",
   tag: "Jobs",
   auth: "user",
   params: idParams,
-  response: jobDto,
+  response: jobDetailDto,
 });
 
 export const cancelJob = defineOperation({
@@ -67,5 +91,5 @@ export const cancelJob = defineOperation({
   tag: "Jobs",
   auth: "user",
   params: idParams,
-  response: jobDto,
+  response: jobDetailDto,
 });

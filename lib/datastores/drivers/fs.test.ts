@@ -18,7 +18,7 @@ runByteStoreConformance(
       leftovers: async () => (await readdir(base).catch(() => [])).filter((n) => n.endsWith(".part")),
     };
   },
-  { optional: { capacity: true, localPath: true, beginLocalWrite: true } },
+  { optional: { capacity: true, localPath: true, beginLocalWrite: true, move: true } },
 );
 
 describe("fs driver specifics", () => {
@@ -81,30 +81,5 @@ describe("fs driver specifics", () => {
     await writeFile(path.join(base, ".hidden"), "x");
     await writeKey("img-8", "xy");
     expect(await driver.list()).toEqual([{ key: "img-8", size: 2 }]);
-  });
-
-  describe("until image ingest uses beginLocalWrite (deprecated)", () => {
-    it("commits the file at tempPath that another writer made after the stream was destroyed", async () => {
-      const handle = await driver.beginWrite("img-11");
-      handle.stream.destroy();
-      await writeFile(handle.tempPath!, "from qemu-img");
-      expect(await handle.commit()).toEqual({ size: 13 });
-      expect(await readFile(path.join(base, "img-11"), "utf8")).toBe("from qemu-img");
-    });
-
-    it("does not commit a destroyed stream whose file nobody took", async () => {
-      const handle = await driver.beginWrite("img-12");
-      handle.stream.write(Buffer.from("half"));
-      handle.stream.destroy();
-      await expect(handle.commit()).rejects.toThrow();
-      expect(await readdir(base)).toEqual([]);
-    });
-
-    it("lists temporary files and flags localPath", async () => {
-      const handle = await driver.beginWrite("img-13");
-      expect(await driver.listTemporary()).toEqual([handle.tempPath]);
-      await handle.abort();
-      expect(driver.capabilities.localPath).toBe(typeof driver.localPath === "function");
-    });
   });
 });

@@ -1,11 +1,11 @@
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, rm, stat, statfs } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { ByteRange, LocalWrite, StoreCapacity } from "@/lib/storage/byte-store";
+import type { ByteRange, LocalWrite, StoreCapacity, WriteHandle } from "@/lib/storage/byte-store";
 import { beginFileWrite, beginLocalFileWrite } from "@/lib/storage/file-write";
-import type { DatastoreDriver, WriteHandle } from "./types";
+import type { DatastoreDriver } from "./types";
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const TEMP_SUFFIX = ".part";
@@ -28,9 +28,6 @@ export function resolveInside(base: string, key: string): string {
 /** Datastore driver for a local directory. Writes go to `<key>.<random>.part` and are renamed on commit. */
 export class FsDatastoreDriver implements DatastoreDriver {
   readonly name = "fs";
-  /** @deprecated check `localPath` itself */
-  readonly capabilities = { localPath: true };
-
   constructor(private readonly base: string) {
     if (!path.isAbsolute(base)) throw new Error("The fs driver needs an absolute base directory");
   }
@@ -57,20 +54,7 @@ export class FsDatastoreDriver implements DatastoreDriver {
 
   async beginWrite(key: string, opts: { signal?: AbortSignal } = {}): Promise<WriteHandle> {
     const { final, temp } = await this.prepare(key);
-    const { handle, file } = await beginFileWrite(temp, final, { mode: MODE, signal: opts.signal });
-    // Deprecated hand-over through tempPath, until image ingest uses beginLocalWrite.
-    let handedOver = false;
-    const { stream } = handle;
-    return {
-      stream,
-      get tempPath() {
-        handedOver = true;
-        return temp;
-      },
-      commit: () =>
-        handedOver && stream.destroyed && !stream.errored && !stream.writableFinished ? file.commit() : handle.commit(),
-      abort: handle.abort,
-    };
+    return (await beginFileWrite(temp, final, { mode: MODE, signal: opts.signal })).handle;
   }
 
   async beginLocalWrite(key: string): Promise<LocalWrite> {
@@ -92,6 +76,11 @@ export class FsDatastoreDriver implements DatastoreDriver {
       if (errno(err) === "ENOENT") return null;
       throw err;
     }
+  }
+
+  /** One rename: the object is under `from` or under `to`, never both or neither. */
+  async move(from: string, to: string): Promise<void> {
+    await rename(resolveInside(this.base, from), resolveInside(this.base, to));
   }
 
   async delete(key: string): Promise<void> {
@@ -121,11 +110,6 @@ export class FsDatastoreDriver implements DatastoreDriver {
       removed++;
     }
     return removed;
-  }
-
-  /** @deprecated use abortStaleUploads(keep) */
-  async listTemporary(): Promise<string[]> {
-    return (await this.entries()).filter((e) => e.name.endsWith(TEMP_SUFFIX)).map((e) => path.join(this.base, e.name));
   }
 
   private async entries() {

@@ -40,7 +40,7 @@ export function runMarketDriverConformance(
       return { store: driver, cleanup, leftovers };
     },
     {
-      optional: { capacity: capabilities.monitor, localPath: false, beginLocalWrite: false },
+      optional: { capacity: capabilities.monitor, localPath: false, beginLocalWrite: false, move: false },
       largeBytes: opts.largeBytes,
     },
   );

@@ -1,0 +1,215 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { DbLike } from "@/lib/auth/context";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import { defineStep, step, type PlannedStep } from "@/lib/jobs/define-flow";
+import { PermanentJobError } from "@/lib/jobs/define-job";
+import { defineFlow } from "@/lib/jobs/run-plan";
+import { INGEST_STEPS, ingestSteps, type IngestTarget } from "@/lib/images/ingest-steps";
+import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
+import { templateForImage, templateFromMarket } from "@/lib/templates/composite";
+import { discardImage } from "./discard-image";
+
+const owner = z.object({
+  zoneId: z.number().int(),
+  ownerId: z.number().int(),
+  groupId: z.number().int(),
+  ownerRights: z.number().int(),
+  groupRights: z.number().int(),
+  otherRights: z.number().int(),
+});
+
+const importPayloadShape = z.object({
+  /** the app the user imports (the root of the tree) */
+  appId: z.number().int().positive(),
+  /** one image per IMAGE app of the tree, in the order they are imported */
+  images: z.array(z.object({ appId: z.number().int().positive(), imageId: z.number().int().positive() })),
+  /** the VM templates to create at the end, from the template each app carries */
+  vmTemplates: z.array(z.object({ appId: z.number().int().positive(), name: z.string() })),
+  /** the service template to create at the end (SERVICE_TEMPLATE apps) */
+  serviceTemplate: z.object({ name: z.string() }).nullable(),
+  /** who owns the templates it creates (null when it creates none) */
+  owner: owner.nullable(),
+});
+
+/** Imports queued before composite apps carried `{appId, imageId}`: one image, no template. */
+const importPayload = z.preprocess((raw) => {
+  const v = raw as { appId?: number; imageId?: number; images?: unknown };
+  if (v && typeof v === "object" && v.imageId !== undefined && v.images === undefined)
+    return {
+      appId: v.appId,
+      images: [{ appId: v.appId, imageId: v.imageId }],
+      vmTemplates: [],
+      serviceTemplate: null,
+      owner: null,
+    };
+  return raw;
+}, importPayloadShape);
+export type ImportPayload = z.infer<typeof importPayload>;
+
+/** The OneFlow body a SERVICE_TEMPLATE app carries (written by the publish, roles by app id). */
+export function serviceBodyOf(text: string): Record<string, unknown> & {
+  roles: (Record<string, unknown> & { name: string; app_id?: number })[];
+} {
+  try {
+    const body = JSON.parse(text || "{}") as { roles?: unknown };
+    if (Array.isArray(body.roles)) return body as ReturnType<typeof serviceBodyOf>;
+  } catch {
+    // reported below
+  }
+  throw new PermanentJobError("the app's service template is not a OneFlow document with roles");
+}
+
+/**
+ * The pivot of an app import: in one transaction the VM templates (disks pointing to the new
+ * images) and the service template (roles pointing to the new VM templates) are created and
+ * the images become READY.
+ */
+export const createImportedTemplates = defineStep({
+  kind: "templates.create",
+  params: importPayloadShape,
+  result: z.object({}),
+  run: async () => ({}),
+  async record(tx, p) {
+    try {
+      await createTemplates(tx, p);
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new PermanentJobError("a template with one of the names of this import was created meanwhile");
+      // a template the app carries that cannot be written back is not going to change on a retry
+      if (err instanceof AppError && !(err instanceof PermanentJobError)) throw new PermanentJobError(err.message);
+      throw err;
+    }
+  },
+  pivot: true,
+});
+
+async function createTemplates(tx: DbLike, p: ImportPayload) {
+  if ((p.vmTemplates.length > 0 || p.serviceTemplate) && !p.owner)
+    throw new PermanentJobError("the import does not say who owns its templates");
+  const apps = await tx.marketplaceApp.findMany({
+    where: { id: { in: [p.appId, ...p.vmTemplates.map((v) => v.appId)] } },
+  });
+  const appOf = new Map(apps.map((a) => [a.id, a]));
+  const imageOfApp = new Map(p.images.map((i) => [i.appId, i.imageId]));
+  const vmOfApp = new Map<number, number>();
+  for (const vt of p.vmTemplates) {
+    const app = appOf.get(vt.appId);
+    if (!app || !p.owner) throw new PermanentJobError(`app ${vt.appId}, whose VM template it imports, was deleted`);
+    const parsed = parseTemplate(app.vmTemplate);
+    const imageId = imageOfApp.get(app.id);
+    const template =
+      app.type === "IMAGE" && imageId !== undefined
+        ? templateForImage(parsed, imageId)
+        : templateFromMarket(parsed, imageOfApp);
+    const row = await tx.vmTemplate.create({
+      data: {
+        ...p.owner,
+        name: vt.name,
+        description: app.description,
+        template: serializeTemplate(template),
+        fromAppId: app.id,
+      },
+    });
+    vmOfApp.set(app.id, row.id);
+  }
+  if (p.serviceTemplate && p.owner) {
+    const root = appOf.get(p.appId);
+    if (!root) throw new PermanentJobError("the service app was deleted");
+    const body = serviceBodyOf(root.serviceTemplate);
+    const roles = body.roles.map(({ app_id, ...role }) => {
+      const vm = vmOfApp.get(Number(app_id));
+      if (vm === undefined) throw new PermanentJobError(`role ${String(role.name)} names no imported VM template`);
+      return { ...role, vm_template: vm };
+    });
+    await tx.serviceTemplate.create({
+      data: {
+        ...p.owner,
+        name: p.serviceTemplate.name,
+        description: root.description,
+        body: JSON.stringify({ ...body, name: p.serviceTemplate.name, roles }),
+        fromAppId: root.id,
+      },
+    });
+  }
+  const ids = [...new Set(p.images.map((i) => i.imageId))];
+  const { count } = await tx.image.updateMany({
+    where: { id: { in: ids }, state: "LOCKED", storageKey: { not: "" } },
+    data: { state: "READY" },
+  });
+  if (count !== ids.length) throw new PermanentJobError("an image of the import is no longer complete");
+}
+
+type AppRow = { id: number; name: string; state: string; sizeBytes: bigint };
+
+/**
+ * An app import: the ingest steps of each image (its bytes from the app's marketplace,
+ * verified against the app's size and checksums, converted to the datastore's format), then
+ * the templates and READY at once. An import whose images are all READY is finished.
+ */
+export function planAppImport(
+  p: ImportPayload,
+  apps: Map<number, AppRow>,
+  images: Map<number, IngestTarget & { state: string }>,
+): PlannedStep[] {
+  const targets = p.images.map((part) => ({ part, app: apps.get(part.appId), image: images.get(part.imageId) }));
+  if (targets.length > 0 && targets.every((t) => t.image?.state === "READY")) return [];
+  const many = targets.length > 1;
+  const ingest = targets.flatMap(({ part, app, image }, n) => {
+    const what = `image from app ${app?.name ?? part.appId}`;
+    if (!app) throw new PermanentJobError(`${what} failed: the app was deleted`);
+    if (!image) throw new PermanentJobError(`${what} failed: the image was deleted`);
+    if (app.state !== "READY")
+      throw new PermanentJobError(`${what} failed: the app is ${app.state}; only READY apps can be imported`);
+    return ingestSteps(
+      image,
+      { from: "app", appId: app.id },
+      {
+        expectedBytes: Number(app.sizeBytes),
+        suffix: `:${image.imageId}`,
+        label: `${app.name} (${n + 1}/${targets.length})`,
+        ...(many && { part: what }),
+      },
+    );
+  });
+  return [...ingest, step(createImportedTemplates, "templates", "creating templates", p)];
+}
+
+/**
+ * Brings an app into the local zone: each image's bytes, one after the other under one
+ * progress; the images stay LOCKED until all are in, then the templates are created and the
+ * images become READY together. A failure removes every image; the templates never existed.
+ */
+export const importAppJob = defineFlow({
+  kind: "app.import",
+  schema: importPayload,
+  steps: [...INGEST_STEPS, createImportedTemplates],
+  async load(p) {
+    const apps = await db().marketplaceApp.findMany({ where: { id: { in: p.images.map((i) => i.appId) } } });
+    const images = await db().image.findMany({
+      where: { id: { in: p.images.map((i) => i.imageId) } },
+      include: { datastore: true },
+    });
+    return {
+      apps: new Map(apps.map((a) => [a.id, a])),
+      images: new Map(
+        images.map((i) => [
+          i.id,
+          {
+            imageId: i.id,
+            datastoreId: i.datastoreId,
+            imageType: i.type,
+            requiredFormat: i.datastore.requiredFormat,
+            expectedMd5: i.expectedMd5,
+            expectedSha256: i.expectedSha256,
+            state: i.state,
+          },
+        ]),
+      ),
+    };
+  },
+  plan: (p, { apps, images }) => planAppImport(p, apps, images),
+  async release(p) {
+    for (const part of p.images) await discardImage(part.imageId).catch(() => {});
+  },
+});
