@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { subjectOf, type Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { nameFor } from "@/lib/permissions/references";
@@ -8,15 +8,22 @@ import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findDatastore } from "@/lib/datastores/find-datastore";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { imageInclude, latestJobs, toImageDto } from "@/lib/images/image-dto";
-import { TYPES_BY_DATASTORE } from "@/lib/images/image-rules";
 import { MARKET_DRIVER_CAPABILITIES } from "@/lib/markets/drivers/registry";
 import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { ImportPlanDto } from "@/lib/api/operations/apps";
-import { appDisks } from "@/lib/templates/composite";
 import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
 import { loadAppTree, type TreeNode } from "./app-tree";
 import { findApp } from "./find-app";
-import { importAppJob, serviceBodyOf, type ImportPayload } from "./composite-jobs";
+import { importAppJob } from "./import-app-job";
+import {
+  layoutImport,
+  type ImportLayout,
+  type ImportRole,
+  type ImportSource,
+  type PlannedImage,
+  type PlannedVmTemplate,
+} from "./import-layout";
+import { NameBook } from "./import-names";
 
 export interface ImportAppInput {
   id: number;
@@ -26,19 +33,11 @@ export interface ImportAppInput {
 }
 
 type AppRow = Awaited<ReturnType<typeof findApp>>;
+type Datastore = Awaited<ReturnType<typeof findDatastore>>;
 
-interface PlannedImage {
-  app: AppRow;
-  name: string;
-  type: string;
-}
-
-interface Plan {
+interface Plan extends ImportLayout<AppRow> {
   root: AppRow;
-  ds: Awaited<ReturnType<typeof findDatastore>>;
-  images: PlannedImage[];
-  vmTemplates: { app: AppRow; name: string; disks: string[] }[];
-  serviceTemplate: { name: string; roles: { name: string; vmTemplate: string }[] } | null;
+  ds: Datastore;
   totalBytes: number;
   freeBytes: number;
 }
@@ -51,6 +50,17 @@ interface Plan {
  * parts derived from it get the first free "<name>-<part>[_N]".
  */
 async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
+  const { root, ds } = await readTarget(ctx, input);
+  const source = await readSource(ctx, root);
+  const target = { name: input.name, createVmTemplate: input.createVmTemplate, datastoreType: ds.type };
+  const layout = await layoutImport(source, target, new NameBook(ctx.user.id));
+  checkCarriedTemplates(layout.vmTemplates);
+  checkCreateRights(ctx, layout);
+  return { root, ds, ...layout, ...(await checkRoom(ds, layout.images)) };
+}
+
+/** The app the user imports and the datastore it goes to. */
+async function readTarget(ctx: Ctx, input: ImportAppInput) {
   const root = await findApp(ctx, input.id, "import");
   checkImportable(ctx, root, "");
   if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
@@ -59,104 +69,19 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
     throw new AppError("WRONG_STATE", `Datastore ${ds.name} is disabled`, {
       invalidParams: [{ name: "datastoreId", reason: "is disabled" }],
     });
+  return { root, ds };
+}
 
-  const names = new NameBook(ctx.user.id);
-  const images: PlannedImage[] = [];
-  const imageOfApp = new Map<number, PlannedImage>();
-  const vmTemplates: Plan["vmTemplates"] = [];
-  let serviceTemplate: Plan["serviceTemplate"] = null;
-
-  const addImage = async (app: AppRow, name: string, exact: boolean) => {
-    const known = imageOfApp.get(app.id);
-    if (known) return known;
-    const type = (JSON.parse(app.imageTemplate) as { type?: string }).type ?? "OS";
-    if (!TYPES_BY_DATASTORE[ds.type]?.includes(type))
-      throw new AppError("INVALID", `A ${ds.type} datastore does not take ${type} images (app ${app.name})`, {
-        invalidParams: [{ name: "datastoreId", reason: `does not take ${type} images` }],
-      });
-    const planned = { app, name: exact ? await names.exactImage(name) : await names.image(name), type };
-    images.push(planned);
-    imageOfApp.set(app.id, planned);
-    return planned;
-  };
-
-  /** A VMTEMPLATE app: one image per disk child, then the template. */
-  const addVm = async (app: AppRow, nodes: TreeNode[], name: string, exact: boolean) => {
-    const children = await childApps(ctx, nodes, `of ${app.name}`);
-    const byId = new Map(children.map((c) => [c.id, c]));
-    const disks: string[] = [];
-    const vmName = exact ? await names.exactVm(name) : await names.vm(name);
-    for (const disk of appDisks(parseTemplate(app.vmTemplate))) {
-      const child = byId.get(disk.appId);
-      if (!child || child.type !== "IMAGE")
-        throw new AppError(
-          "WRONG_STATE",
-          `App ${app.name}: DISK ${disk.index} names app ${disk.appId}, which is not one of its image parts`,
-        );
-      disks.push((await addImage(child, `${vmName}-disk${disk.index}`, false)).name);
-    }
-    vmTemplates.push({ app, name: vmName, disks });
-  };
-
-  if (root.type === "IMAGE") {
-    await addImage(root, input.name, true);
-    if (input.createVmTemplate && root.vmTemplate.trim())
-      vmTemplates.push({ app: root, name: await names.exactVm(input.name), disks: [input.name] });
-  } else {
-    const tree = await loadAppTree(db(), root.id);
-    if (root.type === "VMTEMPLATE") {
-      await addVm(root, tree, input.name, true);
-    } else {
-      const roleApps = await childApps(ctx, tree, `of ${root.name}`);
-      let body: ReturnType<typeof serviceBodyOf>;
-      try {
-        body = serviceBodyOf(root.serviceTemplate);
-      } catch (err) {
-        throw new AppError("WRONG_STATE", `App ${root.name}: ${(err as Error).message}`);
-      }
-      const serviceName = await names.exactService(input.name);
-      const roles: { name: string; vmTemplate: string }[] = [];
-      for (const role of body.roles) {
-        const node = tree.find((n) => n.app.id === role.app_id);
-        const app = roleApps.find((a) => a.id === role.app_id);
-        if (!node || !app || app.type !== "VMTEMPLATE")
-          throw new AppError("WRONG_STATE", `App ${root.name}: role ${role.name} names no VM template part`);
-        const already = vmTemplates.find((v) => v.app.id === app.id);
-        if (!already) await addVm(app, node.children, `${serviceName}-${role.name}`, false);
-        roles.push({ name: role.name, vmTemplate: (already ?? vmTemplates.at(-1)!).name });
-      }
-      serviceTemplate = { name: serviceName, roles };
-    }
-  }
-
-  for (const vt of vmTemplates) {
-    try {
-      serializeTemplate(parseTemplate(vt.app.vmTemplate));
-    } catch (err) {
-      throw new AppError(
-        "WRONG_STATE",
-        `App ${vt.app.name} carries a VM template that cannot be imported: ${(err as Error).message}`,
-      );
-    }
-  }
-  if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
-  if (vmTemplates.length > 0 && !ctx.user.createRights.includes("VM_TEMPLATE"))
-    throw forbidden("Your groups may not create VM templates (import without the VM template, or ask for the right)");
-  if (serviceTemplate && !ctx.user.createRights.includes("SERVICE_TEMPLATE"))
-    throw forbidden("Your groups may not create service templates");
-
-  const totalBytes = images.reduce((sum, i) => sum + Number(i.app.sizeBytes), 0);
-  // converted to raw, a disk takes its virtual size (a qcow2 app can be much smaller)
-  const needBytes =
-    ds.requiredFormat === "raw"
-      ? images.reduce((sum, i) => sum + Math.max(Number(i.app.sizeBytes), Number(i.app.virtualSizeBytes)), 0)
-      : totalBytes;
-  const { capacity } = await measureCapacity(ds);
-  if (needBytes > capacity.freeBytes)
-    throw new AppError("NO_SPACE", noSpaceMessage(ds.name, needBytes, capacity.freeBytes), {
-      invalidParams: [{ name: "datastoreId", reason: "does not have the room" }],
-    });
-  return { root, ds, images, vmTemplates, serviceTemplate, totalBytes, freeBytes: capacity.freeBytes };
+/** The app with its parts (a service's roles with theirs), each one the user may import. */
+async function readSource(ctx: Ctx, root: AppRow): Promise<ImportSource<AppRow>> {
+  if (root.type === "IMAGE") return { kind: "image", app: root };
+  const tree = await loadAppTree(db(), root.id);
+  const parts = await childApps(ctx, tree, `of ${root.name}`);
+  if (root.type === "VMTEMPLATE") return { kind: "vm", app: root, parts };
+  const roles: ImportRole<AppRow>[] = [];
+  for (const [i, app] of parts.entries())
+    roles.push({ app, parts: await childApps(ctx, tree[i].children, `of ${app.name}`) });
+  return { kind: "service", app: root, roles };
 }
 
 function checkImportable(ctx: Ctx, app: AppRow, what: string) {
@@ -186,44 +111,42 @@ async function childApps(ctx: Ctx, nodes: TreeNode[], of: string): Promise<AppRo
   return out;
 }
 
-/** Names of a user's images and templates, and the ones this import has chosen. */
-class NameBook {
-  private chosen = { image: new Set<string>(), vm: new Set<string>(), service: new Set<string>() };
-  constructor(private ownerId: number) {}
-
-  private async taken(kind: "image" | "vm" | "service", name: string) {
-    if (this.chosen[kind].has(name)) return true;
-    const where = { ownerId: this.ownerId, name };
-    const row =
-      kind === "image"
-        ? await db().image.findFirst({ where, select: { id: true } })
-        : kind === "vm"
-          ? await db().vmTemplate.findFirst({ where, select: { id: true } })
-          : await db().serviceTemplate.findFirst({ where, select: { id: true } });
-    return row !== null;
-  }
-
-  private async exact(kind: "image" | "vm" | "service", name: string, label: string) {
-    if (await this.taken(kind, name)) throw conflict("name", `you already have ${label} named "${name}"`);
-    this.chosen[kind].add(name);
-    return name;
-  }
-
-  private async free(kind: "image" | "vm" | "service", base: string) {
-    const stem = Array.from(base).slice(0, 120).join("").trim();
-    for (let n = 1; ; n++) {
-      const name = n === 1 ? stem : `${stem}_${n}`;
-      if (await this.taken(kind, name)) continue;
-      this.chosen[kind].add(name);
-      return name;
+/** The VM template each app carries must be one this portal can write back. */
+function checkCarriedTemplates(vmTemplates: PlannedVmTemplate<AppRow>[]) {
+  for (const vt of vmTemplates) {
+    try {
+      serializeTemplate(parseTemplate(vt.app.vmTemplate));
+    } catch (err) {
+      throw new AppError(
+        "WRONG_STATE",
+        `App ${vt.app.name} carries a VM template that cannot be imported: ${(err as Error).message}`,
+      );
     }
   }
+}
 
-  exactImage = (name: string) => this.exact("image", name, "an image");
-  exactVm = (name: string) => this.exact("vm", name, "a VM template");
-  exactService = (name: string) => this.exact("service", name, "a service template");
-  image = (base: string) => this.free("image", base);
-  vm = (base: string) => this.free("vm", base);
+function checkCreateRights(ctx: Ctx, layout: ImportLayout<AppRow>) {
+  if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
+  if (layout.vmTemplates.length > 0 && !ctx.user.createRights.includes("VM_TEMPLATE"))
+    throw forbidden("Your groups may not create VM templates (import without the VM template, or ask for the right)");
+  if (layout.serviceTemplate && !ctx.user.createRights.includes("SERVICE_TEMPLATE"))
+    throw forbidden("Your groups may not create service templates");
+}
+
+/** The datastore must hold every image; answers the bytes the import brings and the room there is. */
+async function checkRoom(ds: Datastore, images: PlannedImage<AppRow>[]) {
+  const totalBytes = images.reduce((sum, i) => sum + Number(i.app.sizeBytes), 0);
+  // converted to raw, a disk takes its virtual size (a qcow2 app can be much smaller)
+  const needBytes =
+    ds.requiredFormat === "raw"
+      ? images.reduce((sum, i) => sum + Math.max(Number(i.app.sizeBytes), Number(i.app.virtualSizeBytes)), 0)
+      : totalBytes;
+  const { capacity } = await measureCapacity(ds);
+  if (needBytes > capacity.freeBytes)
+    throw new AppError("NO_SPACE", noSpaceMessage(ds.name, needBytes, capacity.freeBytes), {
+      invalidParams: [{ name: "datastoreId", reason: "does not have the room" }],
+    });
+  return { totalBytes, freeBytes: capacity.freeBytes };
 }
 
 function toPlanDto(plan: Plan): ImportPlanDto {
@@ -261,84 +184,14 @@ export async function previewAppImport({ ctx, input }: { ctx: Ctx; input: Import
  */
 export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInput }) {
   const plan = await planImport(ctx, input);
-  const rights = initialRights(subjectOf(ctx), ctx.user.umask);
-  const owner = { zoneId: ctx.zone.id, ownerId: ctx.user.id, groupId: ctx.user.primaryGroupId, ...rights };
   try {
     const { created, jobId } = await db().$transaction(
       async (tx) => {
-        // the names were free when planned; another request may have taken one since
-        for (const v of plan.vmTemplates)
-          if (await tx.vmTemplate.findFirst({ where: { ownerId: ctx.user.id, name: v.name }, select: { id: true } }))
-            throw conflict("name", `you already have a VM template named "${v.name}"`);
-        if (
-          plan.serviceTemplate &&
-          (await tx.serviceTemplate.findFirst({
-            where: { ownerId: ctx.user.id, name: plan.serviceTemplate.name },
-            select: { id: true },
-          }))
-        )
-          throw conflict("name", `you already have a service template named "${plan.serviceTemplate.name}"`);
-        const created = [];
-        const parts: ImportPayload["images"] = [];
-        for (const i of plan.images) {
-          if (await tx.image.findFirst({ where: { ownerId: ctx.user.id, name: i.name }, select: { id: true } }))
-            throw conflict("name", `you already have an image named "${i.name}"`);
-          const img = await tx.image.create({
-            data: {
-              name: i.name,
-              zoneId: ctx.zone.id,
-              datastoreId: plan.ds.id,
-              type: i.type,
-              description: i.app.description,
-              origin: "APP",
-              fromAppId: i.app.id,
-              sourceUrl: i.app.source,
-              expectedMd5: i.app.md5,
-              expectedSha256: i.app.sha256,
-              state: "LOCKED",
-              ownerId: ctx.user.id,
-              groupId: ctx.user.primaryGroupId,
-              ...rights,
-            },
-            include: imageInclude,
-          });
-          created.push(img);
-          parts.push({ appId: i.app.id, imageId: img.id });
-        }
-        const root = plan.root;
-        const job = await enqueueJob(tx, importAppJob, {
-          zoneId: ctx.zone.id,
-          payload: {
-            appId: root.id,
-            images: parts,
-            vmTemplates: plan.vmTemplates.map((v) => ({ appId: v.app.id, name: v.name })),
-            serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
-            owner,
-          },
-          title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace)} into ${plan.ds.name}`,
-          // the first image shows the progress of the whole import
-          objectType: created.length ? "IMAGE" : "MARKETPLACE_APP",
-          objectId: created.length ? created[0].id : root.id,
-          createdById: ctx.user.id,
-          bytesTotal: plan.totalBytes,
-        });
-        await recordAudit(
-          { ...ctx, tx },
-          {
-            action: "app.import",
-            objectType: "MARKETPLACE_APP",
-            objectId: root.id,
-            objectName: root.name,
-            details: {
-              datastoreId: plan.ds.id,
-              name: input.name,
-              images: created.map((c) => c.id),
-              vmTemplates: plan.vmTemplates.map((v) => v.name),
-              serviceTemplate: plan.serviceTemplate?.name ?? null,
-            },
-          },
-        );
-        return { created, jobId: job.id };
+        await checkNamesFree(tx, ctx.user.id, plan);
+        const created = await createImages(tx, ctx, plan);
+        const job = await enqueueImport(tx, ctx, plan, created);
+        await auditImport(tx, ctx, input, plan, created);
+        return { created: created.map((c) => c.image), jobId: job.id };
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
@@ -356,4 +209,91 @@ export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInpu
       throw conflict("name", `one of the names of this import was taken meanwhile; try again`);
     throw err;
   }
+}
+
+/** Who owns what the import creates, now and when the job creates the templates. */
+function ownerOf(ctx: Ctx) {
+  const rights = initialRights(subjectOf(ctx), ctx.user.umask);
+  return { zoneId: ctx.zone.id, ownerId: ctx.user.id, groupId: ctx.user.primaryGroupId, ...rights };
+}
+
+/** The names were free when planned; another request may have taken one since. */
+async function checkNamesFree(tx: DbLike, ownerId: number, plan: Plan) {
+  const select = { id: true };
+  for (const v of plan.vmTemplates)
+    if (await tx.vmTemplate.findFirst({ where: { ownerId, name: v.name }, select }))
+      throw conflict("name", `you already have a VM template named "${v.name}"`);
+  const service = plan.serviceTemplate;
+  if (service && (await tx.serviceTemplate.findFirst({ where: { ownerId, name: service.name }, select })))
+    throw conflict("name", `you already have a service template named "${service.name}"`);
+  for (const i of plan.images)
+    if (await tx.image.findFirst({ where: { ownerId, name: i.name }, select }))
+      throw conflict("name", `you already have an image named "${i.name}"`);
+}
+
+/** One LOCKED image per IMAGE app, in the order of the plan; the job brings their bytes. */
+async function createImages(tx: DbLike, ctx: Ctx, plan: Plan) {
+  const created = [];
+  for (const i of plan.images) {
+    const image = await tx.image.create({
+      data: {
+        ...ownerOf(ctx),
+        name: i.name,
+        datastoreId: plan.ds.id,
+        type: i.type,
+        description: i.app.description,
+        origin: "APP",
+        fromAppId: i.app.id,
+        sourceUrl: i.app.source,
+        expectedMd5: i.app.md5,
+        expectedSha256: i.app.sha256,
+        state: "LOCKED",
+      },
+      include: imageInclude,
+    });
+    created.push({ appId: i.app.id, image });
+  }
+  return created;
+}
+
+type CreatedImage = Awaited<ReturnType<typeof createImages>>[number];
+
+async function enqueueImport(tx: DbLike, ctx: Ctx, plan: Plan, created: CreatedImage[]) {
+  const { root } = plan;
+  // the first image shows the progress of the whole import
+  const first = created.at(0);
+  return enqueueJob(tx, importAppJob, {
+    zoneId: ctx.zone.id,
+    payload: {
+      appId: root.id,
+      images: created.map((c) => ({ appId: c.appId, imageId: c.image.id })),
+      vmTemplates: plan.vmTemplates.map((v) => ({ appId: v.app.id, name: v.name })),
+      serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
+      owner: ownerOf(ctx),
+    },
+    title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace)} into ${plan.ds.name}`,
+    objectType: first ? "IMAGE" : "MARKETPLACE_APP",
+    objectId: first ? first.image.id : root.id,
+    createdById: ctx.user.id,
+    bytesTotal: plan.totalBytes,
+  });
+}
+
+async function auditImport(tx: DbLike, ctx: Ctx, input: ImportAppInput, plan: Plan, created: CreatedImage[]) {
+  await recordAudit(
+    { ...ctx, tx },
+    {
+      action: "app.import",
+      objectType: "MARKETPLACE_APP",
+      objectId: plan.root.id,
+      objectName: plan.root.name,
+      details: {
+        datastoreId: plan.ds.id,
+        name: input.name,
+        images: created.map((c) => c.image.id),
+        vmTemplates: plan.vmTemplates.map((v) => v.name),
+        serviceTemplate: plan.serviceTemplate?.name ?? null,
+      },
+    },
+  );
 }
