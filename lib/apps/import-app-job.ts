@@ -91,53 +91,65 @@ async function createTemplates(tx: DbLike, p: ImportPayload) {
     where: { id: { in: [p.appId, ...p.vmTemplates.map((v) => v.appId)] } },
   });
   const appOf = new Map(apps.map((a) => [a.id, a]));
-  const imageOfApp = new Map(p.images.map((i) => [i.appId, i.imageId]));
   const vmOfApp = new Map<number, number>();
-  for (const vt of p.vmTemplates) {
-    const app = appOf.get(vt.appId);
-    if (!app || !p.owner) throw new PermanentJobError(`app ${vt.appId}, whose VM template it imports, was deleted`);
-    const parsed = parseTemplate(app.vmTemplate);
-    const imageId = imageOfApp.get(app.id);
-    const template =
-      app.type === "IMAGE" && imageId !== undefined
-        ? templateForImage(parsed, imageId)
-        : templateFromMarket(parsed, imageOfApp);
-    const row = await tx.vmTemplate.create({
-      data: {
-        ...p.owner,
-        name: vt.name,
-        description: app.description,
-        template: serializeTemplate(template),
-        fromAppId: app.id,
-      },
-    });
-    vmOfApp.set(app.id, row.id);
-  }
-  if (p.serviceTemplate && p.owner) {
-    const root = appOf.get(p.appId);
-    if (!root) throw new PermanentJobError("the service app was deleted");
-    const body = serviceBodyOf(root.serviceTemplate);
-    const roles = body.roles.map(({ app_id, ...role }) => {
-      const vm = vmOfApp.get(Number(app_id));
-      if (vm === undefined) throw new PermanentJobError(`role ${String(role.name)} names no imported VM template`);
-      return { ...role, vm_template: vm };
-    });
-    await tx.serviceTemplate.create({
-      data: {
-        ...p.owner,
-        name: p.serviceTemplate.name,
-        description: root.description,
-        body: JSON.stringify({ ...body, name: p.serviceTemplate.name, roles }),
-        fromAppId: root.id,
-      },
-    });
-  }
+  for (const vt of p.vmTemplates) vmOfApp.set(vt.appId, await createVmTemplate(tx, p, vt, appOf.get(vt.appId)));
+  if (p.serviceTemplate) await createServiceTemplate(tx, p, p.serviceTemplate.name, appOf.get(p.appId), vmOfApp);
   const ids = [...new Set(p.images.map((i) => i.imageId))];
   const { count } = await tx.image.updateMany({
     where: { id: { in: ids }, state: "LOCKED", storageKey: { not: "" } },
     data: { state: "READY" },
   });
   if (count !== ids.length) throw new PermanentJobError("an image of the import is no longer complete");
+}
+
+type MarketApp = { id: number; type: string; description: string; vmTemplate: string; serviceTemplate: string };
+
+/** The VM template an app carries, its disks pointing to the images just imported. */
+async function createVmTemplate(tx: DbLike, p: ImportPayload, vt: { appId: number; name: string }, app?: MarketApp) {
+  if (!app || !p.owner) throw new PermanentJobError(`app ${vt.appId}, whose VM template it imports, was deleted`);
+  const imageOfApp = new Map(p.images.map((i) => [i.appId, i.imageId]));
+  const parsed = parseTemplate(app.vmTemplate);
+  const imageId = imageOfApp.get(app.id);
+  const template =
+    app.type === "IMAGE" && imageId !== undefined
+      ? templateForImage(parsed, imageId)
+      : templateFromMarket(parsed, imageOfApp);
+  const row = await tx.vmTemplate.create({
+    data: {
+      ...p.owner,
+      name: vt.name,
+      description: app.description,
+      template: serializeTemplate(template),
+      fromAppId: app.id,
+    },
+  });
+  return row.id;
+}
+
+/** The service template of a SERVICE_TEMPLATE app, its roles pointing to the VM templates just made. */
+async function createServiceTemplate(
+  tx: DbLike,
+  p: ImportPayload,
+  name: string,
+  root: MarketApp | undefined,
+  vmOfApp: Map<number, number>,
+) {
+  if (!root || !p.owner) throw new PermanentJobError("the service app was deleted");
+  const body = serviceBodyOf(root.serviceTemplate);
+  const roles = body.roles.map(({ app_id, ...role }) => {
+    const vm = vmOfApp.get(Number(app_id));
+    if (vm === undefined) throw new PermanentJobError(`role ${String(role.name)} names no imported VM template`);
+    return { ...role, vm_template: vm };
+  });
+  await tx.serviceTemplate.create({
+    data: {
+      ...p.owner,
+      name,
+      description: root.description,
+      body: JSON.stringify({ ...body, name, roles }),
+      fromAppId: root.id,
+    },
+  });
 }
 
 type AppRow = { id: number; name: string; state: string; sizeBytes: bigint };

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { subjectOf, type Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { sharedRights } from "@/lib/permissions/rights";
@@ -35,38 +35,11 @@ export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppIn
       invalidParams: [{ name: "imageId", reason: `is ${image.state}` }],
     });
   const market = await publishTarget(ctx, input.marketplaceId, Number(image.sizeBytes));
-  const taken = () => conflict("name", `marketplace ${market.name} already has an app named "${input.name}"`);
   try {
     const app = await db().$transaction(async (tx) => {
       await claimAppName(tx, market, input.name);
       if (!(await holdImage(tx, image.id))) throw new AppError("WRONG_STATE", `Image ${image.name} is no longer READY`);
-      const created = await tx.marketplaceApp.create({
-        data: {
-          name: input.name,
-          marketplaceId: market.id,
-          zoneId: ctx.zone.id,
-          type: "IMAGE",
-          state: "LOCKED",
-          description: input.description,
-          version: input.version,
-          publisher: ctx.user.displayName || ctx.user.username,
-          tags: packTags(input.tags),
-          hypervisor: input.hypervisor,
-          architecture: input.architecture,
-          format: image.format,
-          imageTemplate: JSON.stringify({ type: image.type, description: image.description }),
-          vmTemplate: input.vmTemplate,
-          originImageId: image.id,
-          ownerId: ctx.user.id,
-          groupId: ctx.user.primaryGroupId,
-          ...sharedRights(subjectOf(ctx), ctx.user.umask),
-        },
-      });
-      const row = await tx.marketplaceApp.update({
-        where: { id: created.id },
-        data: { storageKey: appKey(created.id) },
-        include: appInclude,
-      });
+      const row = await createImageApp(tx, ctx, { market, image, input });
       await enqueueJob(tx, publishAppJob, {
         zoneId: ctx.zone.id,
         payload: { appId: row.id, imageId: image.id },
@@ -91,7 +64,45 @@ export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppIn
     const jobs = await appJobs(db(), [app.id]);
     return toAppDto(app, subjectOf(ctx), jobs.get(app.id) ?? null);
   } catch (err) {
-    if (isUniqueViolation(err)) throw taken();
+    if (isUniqueViolation(err))
+      throw conflict("name", `marketplace ${market.name} already has an app named "${input.name}"`);
     throw err;
   }
 }
+
+/** The IMAGE app, LOCKED until its publish job has uploaded the image; its key made from its id. */
+async function createImageApp(
+  tx: DbLike,
+  ctx: Ctx,
+  { market, image, input }: { market: { id: number }; image: ImageRow; input: PublishAppInput },
+) {
+  const created = await tx.marketplaceApp.create({
+    data: {
+      name: input.name,
+      marketplaceId: market.id,
+      zoneId: ctx.zone.id,
+      type: "IMAGE",
+      state: "LOCKED",
+      description: input.description,
+      version: input.version,
+      publisher: ctx.user.displayName || ctx.user.username,
+      tags: packTags(input.tags),
+      hypervisor: input.hypervisor,
+      architecture: input.architecture,
+      format: image.format,
+      imageTemplate: JSON.stringify({ type: image.type, description: image.description }),
+      vmTemplate: input.vmTemplate,
+      originImageId: image.id,
+      ownerId: ctx.user.id,
+      groupId: ctx.user.primaryGroupId,
+      ...sharedRights(subjectOf(ctx), ctx.user.umask),
+    },
+  });
+  return tx.marketplaceApp.update({
+    where: { id: created.id },
+    data: { storageKey: appKey(created.id) },
+    include: appInclude,
+  });
+}
+
+type ImageRow = Awaited<ReturnType<typeof findImage>>;

@@ -22,42 +22,21 @@ export function defineFlow<S extends z.ZodType, L>(flow: FlowDefinition<S, L>): 
 
 const stepsOf = (jobId: number) => db().jobStep.findMany({ where: { jobId }, orderBy: { seq: "asc" } });
 
+type RunningJob = Pick<JobContext<unknown>, "jobId" | "attempt" | "signal" | "progress" | "inLease">;
+
 /**
  * Runs a job's plan: on the first attempt the plan is made and written (in the lease), then
  * each step that is not DONE runs, and is marked DONE with its result in one transaction with
  * the rows it records, under the lease. A retry reads the written plan and skips what is done.
  */
 export async function runPlan(
-  job: Pick<JobContext<unknown>, "jobId" | "attempt" | "signal" | "progress" | "inLease">,
+  job: RunningJob,
   kinds: Map<string, AnyStepKind>,
   makePlan: () => Promise<PlannedStep[]>,
 ): Promise<void> {
-  let rows = await stepsOf(job.jobId);
-  if (rows.length === 0) {
-    const plan = checkPlan(await makePlan(), kinds);
-    await job.inLease((tx) =>
-      tx.jobStep.createMany({
-        data: plan.map((s, seq) => ({
-          jobId: job.jobId,
-          seq,
-          key: s.key,
-          kind: s.kind,
-          title: s.title,
-          part: s.part ?? "",
-          params: JSON.stringify(s.params),
-          weight: s.weight === null ? null : BigInt(s.weight),
-        })),
-      }),
-    );
-    rows = await stepsOf(job.jobId);
-  }
-
+  const rows = await writtenPlan(job, kinds, makePlan);
   const results = new Map<string, unknown>();
-  const weights = rows.map((r) => (r.weight === null ? null : Number(r.weight)));
-  const total = () => weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
-  let before = rows.reduce((sum, r, i) => sum + (r.state === "DONE" ? (weights[i] ?? 0) : 0), 0);
-  job.progress({ bytesDone: before, bytesTotal: total() });
-
+  const progress = new PlanProgress(job, rows);
   for (const [i, row] of rows.entries()) {
     const kind = kinds.get(row.kind);
     if (!kind) throw new PermanentJobError(`step ${row.key} is of an unknown kind ${row.kind}`);
@@ -66,33 +45,84 @@ export async function runPlan(
       continue;
     }
     job.signal.throwIfAborted();
-    const at = before;
     const ctx: StepContext = {
       jobId: job.jobId,
       signal: job.signal,
-      progress(u) {
-        if (u.bytesTotal !== undefined && rows[i].weight === null) {
-          weights[i] = u.bytesTotal;
-          job.progress({ bytesTotal: total() });
-        }
-        job.progress({
-          ...(u.bytesDone !== undefined && { bytesDone: at + Math.min(u.bytesDone, weights[i] ?? u.bytesDone) }),
-          ...(u.phase !== undefined && { phase: u.phase }),
-        });
-      },
+      progress: (u) => progress.ofStep(i, u),
       resultOf(step, key) {
         if (!results.has(key)) throw new Error(`step ${row.key} reads step ${key}, which has not run`);
         return step.result.parse(results.get(key));
       },
     };
-    results.set(row.key, await runStep(job, kind, row, ctx, () => weights[i]));
-    before += weights[i] ?? 0;
-    job.progress({ bytesDone: before });
+    results.set(row.key, await runStep(job, kind, row, ctx, () => progress.weights[i]));
+    progress.done(i);
+  }
+}
+
+/** The job's plan as written on its first attempt; written now when this is the first. */
+async function writtenPlan(job: RunningJob, kinds: Map<string, AnyStepKind>, makePlan: () => Promise<PlannedStep[]>) {
+  const rows = await stepsOf(job.jobId);
+  if (rows.length > 0) return rows;
+  const plan = checkPlan(await makePlan(), kinds);
+  await job.inLease((tx) =>
+    tx.jobStep.createMany({
+      data: plan.map((s, seq) => ({
+        jobId: job.jobId,
+        seq,
+        key: s.key,
+        kind: s.kind,
+        title: s.title,
+        part: s.part ?? "",
+        params: JSON.stringify(s.params),
+        weight: s.weight === null ? null : BigInt(s.weight),
+      })),
+    }),
+  );
+  return stepsOf(job.jobId);
+}
+
+/**
+ * A job's progress over its plan: the total is the sum of the steps' weights (a weight the
+ * plan did not know counts once the step reports it), and a running step's bytes count from
+ * the end of the steps before it, never past its own weight.
+ */
+class PlanProgress {
+  readonly weights: (number | null)[];
+  private before: number;
+
+  constructor(
+    private readonly job: RunningJob,
+    private readonly rows: StepRow[],
+  ) {
+    this.weights = rows.map((r) => (r.weight === null ? null : Number(r.weight)));
+    this.before = rows.reduce((sum, r, i) => sum + (r.state === "DONE" ? (this.weights[i] ?? 0) : 0), 0);
+    job.progress({ bytesDone: this.before, bytesTotal: this.total() });
+  }
+
+  private total() {
+    return this.weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  }
+
+  ofStep(i: number, u: { bytesDone?: number; bytesTotal?: number; phase?: string }) {
+    if (u.bytesTotal !== undefined && this.rows[i].weight === null) {
+      this.weights[i] = u.bytesTotal;
+      this.job.progress({ bytesTotal: this.total() });
+    }
+    const cap = this.weights[i] ?? u.bytesDone ?? 0;
+    this.job.progress({
+      ...(u.bytesDone !== undefined && { bytesDone: this.before + Math.min(u.bytesDone, cap) }),
+      ...(u.phase !== undefined && { phase: u.phase }),
+    });
+  }
+
+  done(i: number) {
+    this.before += this.weights[i] ?? 0;
+    this.job.progress({ bytesDone: this.before });
   }
 }
 
 async function runStep(
-  job: Pick<JobContext<unknown>, "jobId" | "attempt" | "signal" | "progress" | "inLease">,
+  job: RunningJob,
   kind: AnyStepKind,
   row: StepRow,
   ctx: StepContext,
