@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
 import { PermanentJobError, type JobDefinition } from "./define-job";
+import { JobPulse } from "./job-pulse";
 import { jobDefinition } from "./registry";
 import { retryDelayMs } from "./retry-delay";
 import { runSchedules } from "./schedules";
@@ -145,83 +146,49 @@ async function execute({ job, exhausted }: Claim, workerId: string, log: (l: str
   if (job.cancelRequested) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
   if (exhausted) return finish(job.id, workerId, "FAILED", exhausted, def, payload);
 
-  const abort = new AbortController();
-  let pending: { bytesDone?: number; bytesTotal?: number | null; phase?: string } = {};
-  let lastBytes = Number(job.bytesDone);
-  let lastAt = Date.now();
-  let rate = 0;
-  let lastWrite = 0;
-
-  const flush = async () => {
-    const update = pending;
-    pending = {};
-    const data: Record<string, unknown> = { heartbeatAt: new Date(), leaseUntil: new Date(Date.now() + leaseMs()) };
-    if (update.bytesDone !== undefined) {
-      const now = Date.now();
-      const dt = (now - lastAt) / 1000;
-      if (dt > 0) {
-        const instant = Math.max(0, update.bytesDone - lastBytes) / dt;
-        rate = rate === 0 ? instant : rate * 0.6 + instant * 0.4; // smoothed, for a steady ETA
-      }
-      lastBytes = update.bytesDone;
-      lastAt = now;
-      data.bytesDone = BigInt(Math.floor(update.bytesDone));
-      data.rateBps = rate;
-    }
-    if (update.bytesTotal !== undefined)
-      data.bytesTotal = update.bytesTotal === null ? null : BigInt(Math.floor(update.bytesTotal));
-    if (update.phase !== undefined) data.phase = update.phase;
-    const { count } = await db().job.updateMany({
-      where: { id: job.id, leaseOwner: workerId, state: "RUNNING" },
-      data,
-    });
-    if (count === 0) abort.abort(new Error("lost the job's lease"));
-    const row = await db().job.findUnique({ where: { id: job.id }, select: { cancelRequested: true } });
-    if (row?.cancelRequested) abort.abort(new CancelledError());
-  };
-
-  const heartbeat = setInterval(
-    () => void flush().catch((e) => log(`heartbeat of job ${job.id}: ${e.message}`)),
-    heartbeatMs(),
-  );
+  const pulse = new JobPulse(job, workerId, {
+    leaseMs: leaseMs(),
+    heartbeatMs: heartbeatMs(),
+    progressMs: PROGRESS_MS,
+    log,
+  });
+  pulse.start();
   try {
     await def.run({
       jobId: job.id,
       attempt: job.attempts,
       payload,
-      signal: abort.signal,
+      signal: pulse.abort.signal,
       fence: () => inLease(job.id, workerId, job.attempts, async () => {}),
       inLease: (fn) => inLease(job.id, workerId, job.attempts, fn),
-      progress(update) {
-        pending = { ...pending, ...update };
-        if (Date.now() - lastWrite >= PROGRESS_MS) {
-          lastWrite = Date.now();
-          void flush().catch((e) => log(`progress of job ${job.id}: ${e.message}`));
-        }
-      },
+      progress: (update) => pulse.report(update),
     });
-    clearInterval(heartbeat);
-    await flush().catch(() => {});
+    pulse.stop();
+    await pulse.flush().catch(() => {});
     await finish(job.id, workerId, "SUCCEEDED", "");
   } catch (err) {
-    clearInterval(heartbeat);
-    const reason =
-      abort.signal.aborted && abort.signal.reason instanceof CancelledError ? null : (err as Error).message;
-    if (reason === null) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
+    pulse.stop();
+    if (pulse.cancelled) return finish(job.id, workerId, "CANCELLED", CANCELLED_REASON, def, payload);
+    const reason = (err as Error).message;
     const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     if (permanent) return finish(job.id, workerId, "FAILED", reason, def, payload);
     log(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed, will retry: ${reason}`);
-    await db().job.updateMany({
-      where: { id: job.id, leaseOwner: workerId },
-      data: {
-        state: "QUEUED",
-        error: reason,
-        leaseOwner: "",
-        leaseUntil: null,
-        runAfter: new Date(Date.now() + retryDelayMs(job.attempts)),
-      },
-    });
+    await requeue(job, workerId, reason);
   }
+}
+
+/** Back in the queue after a failure that a retry may fix, after a growing delay. */
+async function requeue(job: { id: number; attempts: number }, workerId: string, reason: string) {
+  await db().job.updateMany({
+    where: { id: job.id, leaseOwner: workerId },
+    data: {
+      state: "QUEUED",
+      error: reason,
+      leaseOwner: "",
+      leaseUntil: null,
+      runAfter: new Date(Date.now() + retryDelayMs(job.attempts)),
+    },
+  });
 }
 
 const CANCELLED_REASON = "cancelled by a user";
@@ -278,12 +245,6 @@ export async function cancelQueuedJob(job: { id: number; kind: string; payload: 
       .onGiveUp(payload, CANCELLED_REASON, job.id)
       .catch((e) => console.error(`[worker] cleanup of job ${job.id} failed:`, e));
   return true;
-}
-
-class CancelledError extends Error {
-  constructor() {
-    super("cancelled");
-  }
 }
 
 async function finish(
