@@ -10,12 +10,6 @@ export interface JobContext<P> {
   /** report bytes moved so far (persisted, throttled), optionally the total and a phase name */
   progress(update: { bytesDone?: number; bytesTotal?: number | null; phase?: string }): void;
   /**
-   * Throws unless this attempt still holds the job's lease. Call it right before making a
-   * result visible: a worker that stalled past its lease must not commit over the attempt
-   * that replaced it.
-   */
-  fence(): Promise<void>;
-  /**
    * Runs `fn` in a transaction that first checks this attempt still holds the lease and extends
    * it: what `fn` writes is committed only by the attempt that owns the job.
    */

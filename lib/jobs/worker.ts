@@ -159,7 +159,6 @@ async function execute({ job, exhausted }: Claim, workerId: string, log: (l: str
       attempt: job.attempts,
       payload,
       signal: pulse.abort.signal,
-      fence: () => inLease(job.id, workerId, job.attempts, async () => {}),
       inLease: (fn) => inLease(job.id, workerId, job.attempts, fn),
       progress: (update) => pulse.report(update),
     });

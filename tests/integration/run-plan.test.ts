@@ -205,6 +205,16 @@ describe("runPlan", () => {
   });
 });
 
+describe("a job's steps", () => {
+  it("go with their job (pruning finished jobs removes their plans)", async () => {
+    const job = await newJob();
+    await runPlan(contextOf(job).ctx, kinds, async () => plan);
+    expect(await db().jobStep.count({ where: { jobId: job.id } })).toBe(5);
+    await db().job.delete({ where: { id: job.id } });
+    expect(await db().jobStep.count({ where: { jobId: job.id } })).toBe(0);
+  });
+});
+
 describe("undoPlan", () => {
   it("compensates the started steps in reverse, an unfinished one from its params alone", async () => {
     const job = await newJob();
