@@ -368,10 +368,31 @@ describe("publish, concurrently and again", () => {
 });
 
 describe("import", () => {
+  // apps of their own, one in each marketplace; the http one carries a VM template
+  let importWeb: Json;
+  let importS3: Json;
+
+  beforeAll(async () => {
+    importWeb = await publishReady(admin, {
+      marketplaceId: web.id,
+      imageId: disk.id,
+      name: "to-import-web",
+      vmTemplate: "CPU=1\nMEMORY=512",
+    });
+    importS3 = await publishReady(admin, { marketplaceId: bucket.id, imageId: disk.id, name: "to-import-s3" });
+  });
+
+  afterAll(async () => {
+    // the marketplaces are shared with the other blocks, which count what they hold
+    for (const app of [importWeb, importS3]) {
+      if (app) expect((await admin.delete(`/api/v1/apps/${app.id}`)).status).toBe(204);
+    }
+  });
+
   it("brings an app into a raw datastore, from either marketplace, with the same content", async () => {
     for (const [client, app, name] of [
-      [admin, webApp, "from-web"],
-      [d, s3App, "from-s3"], // another user: apps are shared with everyone by default
+      [admin, importWeb, "from-web"],
+      [d, importS3, "from-s3"], // another user: apps are shared with everyone by default
     ] as const) {
       const res = await client.post(`/api/v1/apps/${app.id}/import`, { datastoreId: rawDs.id, name });
       expect(res.status, res.text).toBe(201);
@@ -406,16 +427,16 @@ describe("import", () => {
       );
       expect(img.sha256).toBe(digests(readFileSync(file)).sha256);
     }
-    expectProblem(await d.post(`/api/v1/apps/${s3App.id}/import`, { datastoreId: rawDs.id, name: "from-s3" }), 409, [
+    expectProblem(await d.post(`/api/v1/apps/${importS3.id}/import`, { datastoreId: rawDs.id, name: "from-s3" }), 409, [
       "name",
     ]);
     // a datastore the user may not use does not exist for them
     const closed = await admin.post("/api/v1/datastores", { name: "closed-ds" });
-    expectProblem(await d.post(`/api/v1/apps/${s3App.id}/import`, { datastoreId: closed.json.id, name: "x" }), 404);
+    expectProblem(await d.post(`/api/v1/apps/${importS3.id}/import`, { datastoreId: closed.json.id, name: "x" }), 404);
   });
 
   it("a corrupted marketplace file fails the import on its checksum or size, leaving no image", async () => {
-    const file = path.join(publicDir, webApp.source.split("/").pop());
+    const file = path.join(publicDir, importWeb.source.split("/").pop());
     const original = readFileSync(file);
     const corrupt = Buffer.from(original);
     corrupt[corrupt.length >> 1] ^= 0xff;
@@ -427,7 +448,7 @@ describe("import", () => {
       for (const [name, damage, reason] of cases) {
         damage();
         const before = readdirSync(rawDs.basePath);
-        const res = await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: rawDs.id, name });
+        const res = await admin.post(`/api/v1/apps/${importWeb.id}/import`, { datastoreId: rawDs.id, name });
         expect(res.status, res.text).toBe(201);
         const imageId = res.json.created[0].id;
         expect(res.json.created[0].job.id).toBe(res.json.jobId);
@@ -444,7 +465,7 @@ describe("import", () => {
       writeFileSync(file, original);
     }
     // the app itself is untouched
-    expect((await admin.get(`/api/v1/apps/${webApp.id}`)).json.state).toBe("READY");
+    expect((await admin.get(`/api/v1/apps/${importWeb.id}`)).json.state).toBe("READY");
   });
 });
 
@@ -594,16 +615,19 @@ describe("states and locks", () => {
     expect((await admin.get(`/api/v1/apps/${stuck.id}`)).json.state).toBe("LOCKED");
     await db().marketplaceApp.delete({ where: { id: stuck.id } });
 
-    const off = await admin.patch(`/api/v1/apps/${webApp.id}`, { enabled: false });
+    const app = await publishReady(admin, { marketplaceId: web.id, imageId: disk.id, name: "switched" });
+    const off = await admin.patch(`/api/v1/apps/${app.id}`, { enabled: false });
     expect(off.json.state).toBe("DISABLED");
-    expectProblem(await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: rawDs.id, name: "off" }), 409);
-    expectProblem(await d.patch(`/api/v1/apps/${webApp.id}`, { enabled: true }), 403);
-    expect((await admin.get(`/api/v1/apps?state=DISABLED`)).json.items.map((a: Json) => a.id)).toEqual([webApp.id]);
-    expect((await admin.patch(`/api/v1/apps/${webApp.id}`, { enabled: true })).json.state).toBe("READY");
+    expectProblem(await admin.post(`/api/v1/apps/${app.id}/import`, { datastoreId: rawDs.id, name: "off" }), 409);
+    expectProblem(await d.patch(`/api/v1/apps/${app.id}`, { enabled: true }), 403);
+    expect((await admin.get(`/api/v1/apps?state=DISABLED`)).json.items.map((a: Json) => a.id)).toEqual([app.id]);
+    expect((await admin.patch(`/api/v1/apps/${app.id}`, { enabled: true })).json.state).toBe("READY");
     const actions = (
-      await db().auditEvent.findMany({ where: { objectType: "MARKETPLACE_APP", objectId: String(webApp.id) } })
+      await db().auditEvent.findMany({ where: { objectType: "MARKETPLACE_APP", objectId: String(app.id) } })
     ).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["app.publish", "app.disable", "app.enable"]));
+    // the marketplace is shared with the other blocks, which count what it holds
+    expect((await admin.delete(`/api/v1/apps/${app.id}`)).status).toBe(204);
   });
 
   it("lock levels: USE blocks everything but reading and unlocking; MANAGE leaves use", async () => {
@@ -966,6 +990,11 @@ describe("S3 failures", () => {
 
 describe("delete", () => {
   it("removes an http app and its file; others may not", async () => {
+    // an image imported from it, which must outlive it
+    const imported = await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: imagesDs.id, name: "kept" });
+    expect(imported.status, imported.text).toBe(201);
+    const kept = await settleImage(admin, imported.json.created[0].id);
+    expect(kept.state, kept.error).toBe("READY");
     const file = path.join(publicDir, webApp.source.split("/").pop());
     expect(readFileSync(file).length).toBe(qcow2.length);
     expectProblem(await d.delete(`/api/v1/apps/${webApp.id}`), 403);
@@ -976,8 +1005,7 @@ describe("delete", () => {
     expect(gone.status).toBe(404);
     await gone.arrayBuffer();
     // what was imported from it stays, and still says where it came from
-    const imported = (await admin.get("/api/v1/images?q=from-web")).json.items[0];
-    expect(imported).toMatchObject({ state: "READY", fromAppId: webApp.id });
+    expect((await admin.get(`/api/v1/images/${kept.id}`)).json).toMatchObject({ state: "READY", fromAppId: webApp.id });
     const [event] = await db().auditEvent.findMany({ where: { action: "app.delete", objectId: String(webApp.id) } });
     expect(event).toBeDefined();
   });
