@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -327,21 +327,28 @@ describe("publish, concurrently and again", () => {
       ids.push(res.json.id);
     }
     expect((await imageRow(disk.id)).readers).toBe(2);
-    const files = await Promise.all(
-      ids.map(async (id, i) => {
-        const { storageKey } = await db().marketplaceApp.findUniqueOrThrow({ where: { id } });
-        return path.join(work, twins[i].name, storageKey);
-      }),
-    );
     await startTheWorker();
     if (getConfig().databaseProvider === "postgresql") {
-      // hold the image's row until both jobs have stored their bytes, so that both releases
-      // meet at it (SQLite runs one transaction at a time: there they cannot meet)
+      // hold the image's row until both jobs have stored their bytes and wait on it to release
+      // the image, so that both releases meet there (SQLite runs one transaction at a time:
+      // there they cannot meet)
       await db().$transaction(
         async (tx) => {
           await tx.image.update({ where: { id: disk.id }, data: { readers: { increment: 0 } } });
-          await waitFor("both copies", async () => files.every((f) => existsSync(f)), 15_000);
-          await new Promise((r) => setTimeout(r, 300));
+          // pg_locks, not pg_stat_activity (which a transaction sees as of its first look): the
+          // first release waits for this transaction, the second for the first at the row
+          await waitFor(
+            "both releases to wait at the image's row",
+            async () => {
+              const [{ waiting }] = await tx.$queryRaw<{ waiting: number }[]>`
+                SELECT count(DISTINCT pid)::int AS waiting FROM pg_locks
+                WHERE NOT granted AND (
+                  (locktype = 'transactionid' AND transactionid = pg_current_xact_id()::xid)
+                  OR (locktype = 'tuple' AND relation = '"Image"'::regclass))`;
+              return waiting === 2;
+            },
+            15_000,
+          );
         },
         { timeout: 20_000 },
       );
