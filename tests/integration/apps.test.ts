@@ -1,5 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -327,21 +338,28 @@ describe("publish, concurrently and again", () => {
       ids.push(res.json.id);
     }
     expect((await imageRow(disk.id)).readers).toBe(2);
-    const files = await Promise.all(
-      ids.map(async (id, i) => {
-        const { storageKey } = await db().marketplaceApp.findUniqueOrThrow({ where: { id } });
-        return path.join(work, twins[i].name, storageKey);
-      }),
-    );
     await startTheWorker();
     if (getConfig().databaseProvider === "postgresql") {
-      // hold the image's row until both jobs have stored their bytes, so that both releases
-      // meet at it (SQLite runs one transaction at a time: there they cannot meet)
+      // hold the image's row until both jobs have stored their bytes and wait on it to release
+      // the image, so that both releases meet there (SQLite runs one transaction at a time:
+      // there they cannot meet)
       await db().$transaction(
         async (tx) => {
           await tx.image.update({ where: { id: disk.id }, data: { readers: { increment: 0 } } });
-          await waitFor("both copies", async () => files.every((f) => existsSync(f)), 15_000);
-          await new Promise((r) => setTimeout(r, 300));
+          // pg_locks, not pg_stat_activity (which a transaction sees as of its first look): the
+          // first release waits for this transaction, the second for the first at the row
+          await waitFor(
+            "both releases to wait at the image's row",
+            async () => {
+              const [{ waiting }] = await tx.$queryRaw<{ waiting: number }[]>`
+                SELECT count(DISTINCT pid)::int AS waiting FROM pg_locks
+                WHERE NOT granted AND (
+                  (locktype = 'transactionid' AND transactionid = pg_current_xact_id()::xid)
+                  OR (locktype = 'tuple' AND relation = '"Image"'::regclass))`;
+              return waiting === 2;
+            },
+            15_000,
+          );
         },
         { timeout: 20_000 },
       );
@@ -368,10 +386,31 @@ describe("publish, concurrently and again", () => {
 });
 
 describe("import", () => {
+  // apps of their own, one in each marketplace; the http one carries a VM template
+  let importWeb: Json;
+  let importS3: Json;
+
+  beforeAll(async () => {
+    importWeb = await publishReady(admin, {
+      marketplaceId: web.id,
+      imageId: disk.id,
+      name: "to-import-web",
+      vmTemplate: "CPU=1\nMEMORY=512",
+    });
+    importS3 = await publishReady(admin, { marketplaceId: bucket.id, imageId: disk.id, name: "to-import-s3" });
+  });
+
+  afterAll(async () => {
+    // the marketplaces are shared with the other blocks, which count what they hold
+    for (const app of [importWeb, importS3]) {
+      if (app) expect((await admin.delete(`/api/v1/apps/${app.id}`)).status).toBe(204);
+    }
+  });
+
   it("brings an app into a raw datastore, from either marketplace, with the same content", async () => {
     for (const [client, app, name] of [
-      [admin, webApp, "from-web"],
-      [d, s3App, "from-s3"], // another user: apps are shared with everyone by default
+      [admin, importWeb, "from-web"],
+      [d, importS3, "from-s3"], // another user: apps are shared with everyone by default
     ] as const) {
       const res = await client.post(`/api/v1/apps/${app.id}/import`, { datastoreId: rawDs.id, name });
       expect(res.status, res.text).toBe(201);
@@ -406,16 +445,16 @@ describe("import", () => {
       );
       expect(img.sha256).toBe(digests(readFileSync(file)).sha256);
     }
-    expectProblem(await d.post(`/api/v1/apps/${s3App.id}/import`, { datastoreId: rawDs.id, name: "from-s3" }), 409, [
+    expectProblem(await d.post(`/api/v1/apps/${importS3.id}/import`, { datastoreId: rawDs.id, name: "from-s3" }), 409, [
       "name",
     ]);
     // a datastore the user may not use does not exist for them
     const closed = await admin.post("/api/v1/datastores", { name: "closed-ds" });
-    expectProblem(await d.post(`/api/v1/apps/${s3App.id}/import`, { datastoreId: closed.json.id, name: "x" }), 404);
+    expectProblem(await d.post(`/api/v1/apps/${importS3.id}/import`, { datastoreId: closed.json.id, name: "x" }), 404);
   });
 
   it("a corrupted marketplace file fails the import on its checksum or size, leaving no image", async () => {
-    const file = path.join(publicDir, webApp.source.split("/").pop());
+    const file = path.join(publicDir, importWeb.source.split("/").pop());
     const original = readFileSync(file);
     const corrupt = Buffer.from(original);
     corrupt[corrupt.length >> 1] ^= 0xff;
@@ -427,7 +466,7 @@ describe("import", () => {
       for (const [name, damage, reason] of cases) {
         damage();
         const before = readdirSync(rawDs.basePath);
-        const res = await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: rawDs.id, name });
+        const res = await admin.post(`/api/v1/apps/${importWeb.id}/import`, { datastoreId: rawDs.id, name });
         expect(res.status, res.text).toBe(201);
         const imageId = res.json.created[0].id;
         expect(res.json.created[0].job.id).toBe(res.json.jobId);
@@ -444,7 +483,7 @@ describe("import", () => {
       writeFileSync(file, original);
     }
     // the app itself is untouched
-    expect((await admin.get(`/api/v1/apps/${webApp.id}`)).json.state).toBe("READY");
+    expect((await admin.get(`/api/v1/apps/${importWeb.id}`)).json.state).toBe("READY");
   });
 });
 
@@ -594,16 +633,19 @@ describe("states and locks", () => {
     expect((await admin.get(`/api/v1/apps/${stuck.id}`)).json.state).toBe("LOCKED");
     await db().marketplaceApp.delete({ where: { id: stuck.id } });
 
-    const off = await admin.patch(`/api/v1/apps/${webApp.id}`, { enabled: false });
+    const app = await publishReady(admin, { marketplaceId: web.id, imageId: disk.id, name: "switched" });
+    const off = await admin.patch(`/api/v1/apps/${app.id}`, { enabled: false });
     expect(off.json.state).toBe("DISABLED");
-    expectProblem(await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: rawDs.id, name: "off" }), 409);
-    expectProblem(await d.patch(`/api/v1/apps/${webApp.id}`, { enabled: true }), 403);
-    expect((await admin.get(`/api/v1/apps?state=DISABLED`)).json.items.map((a: Json) => a.id)).toEqual([webApp.id]);
-    expect((await admin.patch(`/api/v1/apps/${webApp.id}`, { enabled: true })).json.state).toBe("READY");
+    expectProblem(await admin.post(`/api/v1/apps/${app.id}/import`, { datastoreId: rawDs.id, name: "off" }), 409);
+    expectProblem(await d.patch(`/api/v1/apps/${app.id}`, { enabled: true }), 403);
+    expect((await admin.get(`/api/v1/apps?state=DISABLED`)).json.items.map((a: Json) => a.id)).toEqual([app.id]);
+    expect((await admin.patch(`/api/v1/apps/${app.id}`, { enabled: true })).json.state).toBe("READY");
     const actions = (
-      await db().auditEvent.findMany({ where: { objectType: "MARKETPLACE_APP", objectId: String(webApp.id) } })
+      await db().auditEvent.findMany({ where: { objectType: "MARKETPLACE_APP", objectId: String(app.id) } })
     ).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["app.publish", "app.disable", "app.enable"]));
+    // the marketplace is shared with the other blocks, which count what it holds
+    expect((await admin.delete(`/api/v1/apps/${app.id}`)).status).toBe(204);
   });
 
   it("lock levels: USE blocks everything but reading and unlocking; MANAGE leaves use", async () => {
@@ -910,21 +952,42 @@ describe("S3 failures", () => {
   it("a service that stops mid-publish leaves the app in ERROR, the image READY and, after a monitor, no multipart upload", async () => {
     const bigImage = await urlImage(admin, { url: server.url("/big.raw"), name: "big", datastoreId: imagesDs.id });
     expect(bigImage).toMatchObject({ sizeBytes: big.data.length, sha256: big.sha256 });
-    s3.requests.splice(0);
-    const res = await admin.post("/api/v1/apps", { marketplaceId: bucket.id, imageId: bigImage.id, name: "big" });
-    expect(res.status, res.text).toBe(201);
-    // stop the service as soon as parts are arriving (polled tightly: the upload is quick)
-    const until = Date.now() + 30_000;
-    while (!s3.requests.some((r) => r.method === "PUT" && r.url.includes("partNumber="))) {
-      if (Date.now() > until) throw new Error("no part was uploaded");
-      await new Promise((r) => setTimeout(r, 2));
+    // The job reads the image's file through a pipe that this test feeds: the upload cannot
+    // get past the bytes fed so far, so the service stops while it is surely mid-publish.
+    const file = path.join(imagesDs.basePath, (await imageRow(bigImage.id)).storageKey);
+    const fed = 6 * MiB; // one 5 MB part and the start of the next
+    rmSync(file);
+    execFileSync("mkfifo", [file]);
+    const feed = createWriteStream(file); // opens once the job opens the file to read it
+    let feedOpen = false;
+    feed.on("open", () => (feedOpen = true));
+    feed.on("error", () => {}); // the job closes its end when its upload fails
+    let appId = 0;
+    try {
+      s3.requests.splice(0);
+      const res = await admin.post("/api/v1/apps", { marketplaceId: bucket.id, imageId: bigImage.id, name: "big" });
+      expect(res.status, res.text).toBe(201);
+      appId = res.json.id;
+      feed.write(big.data.subarray(0, fed));
+      await waitFor(
+        "a part to arrive",
+        async () => s3.requests.some((r) => r.method === "PUT" && r.url.includes("partNumber=")),
+        30_000,
+      );
+      await s3.stop();
+      expect(await s3.uploadsOnDisk(BUCKET)).not.toEqual([]);
+      expect((await db().marketplaceApp.findUniqueOrThrow({ where: { id: appId } })).state).toBe("LOCKED");
+      const during = await imageRow(bigImage.id);
+      expect(during.state).toBe("USED");
+      expect(during.readers).toBe(1);
+    } finally {
+      // a job that never opened the pipe would leave the feed waiting: open it to read, once
+      if (!feedOpen) closeSync(openSync(file, constants.O_RDONLY | constants.O_NONBLOCK));
+      feed.end(big.data.subarray(fed));
+      // the image's own bytes back in their place (retries fail on the stopped service first)
+      rmSync(file);
+      writeFileSync(file, big.data);
     }
-    await s3.stop();
-    expect(await s3.uploadsOnDisk(BUCKET)).not.toEqual([]);
-    expect((await db().marketplaceApp.findUniqueOrThrow({ where: { id: res.json.id } })).state).toBe("LOCKED");
-    const during = await imageRow(bigImage.id);
-    expect(during.state).toBe("USED");
-    expect(during.readers).toBe(1);
 
     // a delete the backend cannot carry out keeps the app, in ERROR, with the reason
     const del = await admin.delete(`/api/v1/apps/${s3App.id}`);
@@ -935,7 +998,7 @@ describe("S3 failures", () => {
     expect(kept.error).toMatch(/^deleting its bytes from its marketplace failed: .+/);
     expect(del.json.detail).toContain(kept.error);
 
-    const failed = await settleApp(admin, res.json.id, 80_000);
+    const failed = await settleApp(admin, appId, 80_000);
     expect(failed.state).toBe("ERROR");
     expect(failed.error).toMatch(/ECONNREFUSED|connect|socket|ECONNRESET/i);
     expect(failed.job).toMatchObject({ state: "FAILED" });
@@ -966,6 +1029,11 @@ describe("S3 failures", () => {
 
 describe("delete", () => {
   it("removes an http app and its file; others may not", async () => {
+    // an image imported from it, which must outlive it
+    const imported = await admin.post(`/api/v1/apps/${webApp.id}/import`, { datastoreId: imagesDs.id, name: "kept" });
+    expect(imported.status, imported.text).toBe(201);
+    const kept = await settleImage(admin, imported.json.created[0].id);
+    expect(kept.state, kept.error).toBe("READY");
     const file = path.join(publicDir, webApp.source.split("/").pop());
     expect(readFileSync(file).length).toBe(qcow2.length);
     expectProblem(await d.delete(`/api/v1/apps/${webApp.id}`), 403);
@@ -976,8 +1044,7 @@ describe("delete", () => {
     expect(gone.status).toBe(404);
     await gone.arrayBuffer();
     // what was imported from it stays, and still says where it came from
-    const imported = (await admin.get("/api/v1/images?q=from-web")).json.items[0];
-    expect(imported).toMatchObject({ state: "READY", fromAppId: webApp.id });
+    expect((await admin.get(`/api/v1/images/${kept.id}`)).json).toMatchObject({ state: "READY", fromAppId: webApp.id });
     const [event] = await db().auditEvent.findMany({ where: { action: "app.delete", objectId: String(webApp.id) } });
     expect(event).toBeDefined();
   });
