@@ -163,9 +163,11 @@ export function planAppImport(
   p: ImportPayload,
   apps: Map<number, AppRow>,
   images: Map<number, IngestTarget & { state: string }>,
+  templatesMade = false,
 ): PlannedStep[] {
   const targets = p.images.map((part) => ({ part, app: apps.get(part.appId), image: images.get(part.imageId) }));
-  if (targets.length > 0 && targets.every((t) => t.image?.state === "READY")) return [];
+  // finished before: every image READY, or (an import of no image) its templates made
+  if (targets.length > 0 ? targets.every((t) => t.image?.state === "READY") : templatesMade) return [];
   const many = targets.length > 1;
   const ingest = targets.flatMap(({ part, app, image }, n) => {
     const what = `image from app ${app?.name ?? part.appId}`;
@@ -202,7 +204,15 @@ export const importAppJob = defineFlow({
       where: { id: { in: p.images.map((i) => i.imageId) } },
       include: { datastore: true },
     });
+    const first = p.vmTemplates[0];
+    const templatesMade =
+      p.images.length === 0 &&
+      !!first &&
+      !!p.owner &&
+      (await db().vmTemplate.count({ where: { ownerId: p.owner.ownerId, name: first.name, fromAppId: first.appId } })) >
+        0;
     return {
+      templatesMade,
       apps: new Map(apps.map((a) => [a.id, a])),
       images: new Map(
         images.map((i) => [
@@ -220,7 +230,7 @@ export const importAppJob = defineFlow({
       ),
     };
   },
-  plan: (p, { apps, images }) => planAppImport(p, apps, images),
+  plan: (p, { apps, images, templatesMade }) => planAppImport(p, apps, images, templatesMade),
   async release(p) {
     for (const part of p.images) await discardImage(part.imageId).catch(() => {});
   },

@@ -95,8 +95,10 @@ export const uploadToMarket = defineStep({
   },
   async compensate(p) {
     const market = await marketOf(p.marketplaceId);
-    // a commit that happened before the failure, or parts a dead service kept: remove them
+    // a commit that happened before the failure, an unfinished write of a dead attempt
+    // (its app is still LOCKED, so the sweep below would keep it), parts a dead service kept
     await market.delete(p.storageKey);
+    await market.abortStaleUploads((key) => key !== p.storageKey);
     await sweepUnfinished(p.marketplaceId, market);
   },
 });
@@ -133,7 +135,9 @@ type ImageRow = {
 /** The upload of one image into one app, as a step (shared with the composite publish). */
 export function uploadStep(app: AppRow, image: ImageRow | null, opts: { key: string; title: string; part?: string }) {
   if (!image?.storageKey)
-    throw new PermanentJobError(`${opts.part ? `${opts.part} failed: ` : ""}the image to publish is gone`);
+    throw new PermanentJobError(
+      opts.part ? `${opts.part} failed: the image it publishes is gone` : "the image to publish is gone",
+    );
   const size = Number(image.sizeBytes);
   return {
     ...step(

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import { findImage } from "./find-image";
-import { imageKey } from "./image-rules";
+import { removeImageObjects } from "./image-objects";
 import { removeUpload } from "./upload-file";
 
 /**
@@ -32,6 +32,6 @@ export async function deleteImage({ ctx, input }: { ctx: Ctx; input: { id: numbe
     return row;
   });
   const ds = await db().datastore.findUnique({ where: { id: img.datastoreId } });
-  if (ds) await datastoreDriverFor(ds).delete(imageKey(img.id));
+  if (ds) await removeImageObjects(datastoreDriverFor(ds), img.id);
   if (img.uploadId) await removeUpload(img.uploadId);
 }

@@ -14,6 +14,7 @@ import { convertImage, DISK_FORMATS, probeImage, rawLooksLikeDisk } from "@/lib/
 import { LimitExceededError, Meter } from "@/lib/transfer/meter";
 import { runTransfer } from "@/lib/transfer/pipeline";
 import { openUrl, UrlRefusedError } from "@/lib/transfer/url-source";
+import { isImageObject } from "./image-objects";
 import { imageKey } from "./image-rules";
 import { uploadFile } from "./upload-file";
 
@@ -24,9 +25,8 @@ import { uploadFile } from "./upload-file";
 
 const receivedKey = (imageId: number) => `${imageKey(imageId)}.received`;
 const convertedKey = (imageId: number) => `${imageKey(imageId)}.converted`;
-/** unfinished writes of this image's objects (what a dead attempt left) */
-const notOfImage = (imageId: number) => (key: string) =>
-  key !== imageKey(imageId) && !key.startsWith(`${imageKey(imageId)}.`);
+/** keeps what is not this image's: its unfinished writes are what a dead attempt left */
+const notOfImage = (imageId: number) => (key: string) => !isImageObject(imageId)(key);
 
 const source = z.discriminatedUnion("from", [
   z.object({ from: z.literal("url"), url: z.string() }),
@@ -234,6 +234,8 @@ export const convertReceived = defineStep({
     // a small qcow2 can stand for a huge raw disk: the limit holds for what is written
     if (required === "raw" && info.virtualSize > capacity.freeBytes)
       throw new PermanentJobError(noSpaceMessage(ds.name, info.virtualSize, capacity.freeBytes));
+    // what an attempt that died while converting left
+    await store.abortStaleUploads((key) => key !== convertedKey(p.imageId));
     const out = await store.beginLocalWrite(convertedKey(p.imageId));
     try {
       const what = `converting ${info.format} to ${required}`;
@@ -297,6 +299,7 @@ export const storeImage = defineStep({
     const stored = await store.stat(key);
     if (!stored) throw new PermanentJobError("the image's bytes are gone from its datastore");
     if (chosen.key !== receivedKey(p.imageId)) await store.delete(receivedKey(p.imageId));
+    await store.abortStaleUploads(notOfImage(p.imageId));
     // conversion keeps the virtual (guest-visible) size
     return {
       size: stored.size,

@@ -127,7 +127,7 @@ describe("planCompositePublish", () => {
       outline(planCompositePublish({ id: 40, state: "LOCKED" }, [treeApp(43, "VMTEMPLATE", null)], new Map())),
     ).toEqual(["composite.ready ready"]);
     expect(() => planCompositePublish({ id: 40, state: "LOCKED" }, [treeApp(41, "IMAGE", 9)], new Map())).toThrow(
-      "child app part-41 failed: the image to publish is gone",
+      "child app part-41 failed: the image it publishes is gone",
     );
     expect(planCompositePublish({ id: 40, state: "READY" }, [treeApp(41, "IMAGE", 9)], new Map())).toEqual([]);
   });
@@ -171,6 +171,10 @@ describe("planAppImport", () => {
   it("a single image's failure is not prefixed; a finished import needs nothing; a deleted or unready app stops it", () => {
     const one = { ...payload, images: [payload.images[0]] };
     expect(planAppImport(one, apps, images)[0].part).toBeUndefined();
+    // an import of no image (a VM template without disks) is done once its templates exist
+    const none = { ...payload, images: [] };
+    expect(outline(planAppImport(none, apps, images))).toEqual(["templates.create templates"]);
+    expect(planAppImport(none, apps, images, true)).toEqual([]);
     const ready = new Map([...images].map(([k, v]) => [k, { ...v, state: "READY" }]));
     expect(planAppImport(payload, apps, ready)).toEqual([]);
     expect(() => planAppImport(payload, new Map([...apps].slice(0, 1)), images)).toThrow(

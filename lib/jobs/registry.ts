@@ -20,3 +20,8 @@ const byKind = new Map(DEFINITIONS.map((d) => [d.kind, d]));
 export function jobDefinition(kind: string): JobDefinition | undefined {
   return byKind.get(kind);
 }
+
+/** Adds a kind of job that only tests run (a flow whose steps they control). */
+export function registerJobForTests(def: JobDefinition): void {
+  byKind.set(def.kind, def);
+}

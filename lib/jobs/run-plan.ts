@@ -54,7 +54,7 @@ export async function runPlan(
         return step.result.parse(results.get(key));
       },
     };
-    results.set(row.key, await runStep(job, kind, row, ctx, () => progress.weights[i]));
+    results.set(row.key, await runStep(job, kind, row, ctx, () => progress.weightOf(i)));
     progress.done(i);
   }
 }
@@ -87,7 +87,8 @@ async function writtenPlan(job: RunningJob, kinds: Map<string, AnyStepKind>, mak
  * the end of the steps before it, never past its own weight.
  */
 class PlanProgress {
-  readonly weights: (number | null)[];
+  private readonly weights: (number | null)[];
+  private readonly moved: number[];
   private before: number;
 
   constructor(
@@ -95,6 +96,7 @@ class PlanProgress {
     private readonly rows: StepRow[],
   ) {
     this.weights = rows.map((r) => (r.weight === null ? null : Number(r.weight)));
+    this.moved = rows.map(() => 0);
     this.before = rows.reduce((sum, r, i) => sum + (r.state === "DONE" ? (this.weights[i] ?? 0) : 0), 0);
     job.progress({ bytesDone: this.before, bytesTotal: this.total() });
   }
@@ -104,6 +106,7 @@ class PlanProgress {
   }
 
   ofStep(i: number, u: { bytesDone?: number; bytesTotal?: number; phase?: string }) {
+    if (u.bytesDone !== undefined) this.moved[i] = u.bytesDone;
     if (u.bytesTotal !== undefined && this.rows[i].weight === null) {
       this.weights[i] = u.bytesTotal;
       this.job.progress({ bytesTotal: this.total() });
@@ -115,7 +118,16 @@ class PlanProgress {
     });
   }
 
+  /** its weight, or for a step whose size nobody told, what it moved */
+  weightOf(i: number): number | null {
+    return this.weights[i] ?? (this.moved[i] > 0 ? this.moved[i] : null);
+  }
+
   done(i: number) {
+    if (this.weights[i] === null && this.weightOf(i) !== null) {
+      this.weights[i] = this.weightOf(i);
+      this.job.progress({ bytesTotal: this.total() });
+    }
     this.before += this.weights[i] ?? 0;
     this.job.progress({ bytesDone: this.before });
   }
@@ -130,9 +142,13 @@ async function runStep(
 ): Promise<unknown> {
   const where = { jobId_seq: { jobId: row.jobId, seq: row.seq } };
   const params = kind.params.parse(JSON.parse(row.params));
-  await db().jobStep.update({
-    where,
-    data: { state: "RUNNING", attempt: job.attempt, startedAt: new Date(), finishedAt: null, error: "" },
+  // under the lease: an attempt that lost it must not start a step another attempt finished
+  await job.inLease(async (tx) => {
+    const { count } = await tx.jobStep.updateMany({
+      where: { jobId: row.jobId, seq: row.seq, state: { in: ["PENDING", "RUNNING", "FAILED"] } },
+      data: { state: "RUNNING", attempt: job.attempt, startedAt: new Date(), finishedAt: null, error: "" },
+    });
+    if (count !== 1) throw new Error(`step ${row.key} is no longer to run`);
   });
   job.progress({ phase: row.title });
   try {

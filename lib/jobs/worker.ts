@@ -254,13 +254,23 @@ async function finish(
   def?: JobDefinition,
   payload?: unknown,
 ) {
-  // Clean up only while this worker still holds the job: another attempt that claimed it
-  // after our lease lapsed owns the object now.
-  const holds = (await db().job.count({ where: { id: jobId, leaseOwner: workerId, state: "RUNNING" } })) === 1;
-  if (holds && state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined) {
-    await def
-      .onGiveUp(payload, error, jobId)
-      .catch((e) => console.error(`[worker] cleanup of job ${jobId} failed:`, e));
+  // Clean up only while this worker still holds the job (another attempt that claimed it
+  // after our lease lapsed owns the object now), and keep holding it while the clean-up
+  // runs: an undo that outlasted the lease would let a new attempt commit what it removes.
+  const extend = () =>
+    db().job.updateMany({
+      where: { id: jobId, leaseOwner: workerId, state: "RUNNING", leaseUntil: { gt: new Date() } },
+      data: { leaseUntil: new Date(Date.now() + leaseMs()), heartbeatAt: new Date() },
+    });
+  if (state !== "SUCCEEDED" && def?.onGiveUp && payload !== undefined && (await extend()).count === 1) {
+    const keep = setInterval(() => void extend().catch(() => {}), heartbeatMs());
+    try {
+      await def.onGiveUp(payload, error, jobId);
+    } catch (e) {
+      console.error(`[worker] cleanup of job ${jobId} failed:`, e);
+    } finally {
+      clearInterval(keep);
+    }
   }
   await db().job.updateMany({
     where: { id: jobId, leaseOwner: workerId },

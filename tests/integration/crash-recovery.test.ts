@@ -89,12 +89,13 @@ describe("a worker killed mid-transfer", () => {
 });
 
 /**
- * `kill -9` between two steps of a plan: the worker dies once the transfer is DONE and while
- * the image is being probed or converted. The retry must not fetch the source again: it goes
- * on from the step after the last DONE one, with the received bytes the first attempt left.
+ * `kill -9` between two steps of a plan: the worker dies once the transfer is DONE, while the
+ * image is being converted. The retry must not fetch the source again: it goes on from the
+ * step after the last DONE one, with the received bytes the first attempt left, and leaves
+ * nothing of the dead conversion behind.
  */
 describe("a worker killed between two steps", () => {
-  const raw = randomPayload(96 * 1024 * 1024);
+  const raw = randomPayload(160 * 1024 * 1024);
   const work = mkdtempSync(path.join(tmpdir(), "bazaar-steps-"));
   let qcow2: Buffer;
   let server: Awaited<ReturnType<typeof serveBytes>>;
@@ -156,10 +157,11 @@ describe("a worker killed between two steps", () => {
 
     const first = spawnWorker();
     const between = await waitFor(
-      "the transfer done, the image not yet stored",
+      "the transfer done, the conversion writing",
       async () => {
+        const converting = readdirSync(ds.basePath).some((f) => f.startsWith(`img-${img.id}.converted.`));
         const s = await steps();
-        return s.get("receive")?.state === "DONE" && s.get("store")?.state !== "DONE" ? s : null;
+        return converting && s.get("receive")?.state === "DONE" && s.get("convert")?.state === "RUNNING" ? s : null;
       },
       60_000,
       5,
@@ -174,6 +176,8 @@ describe("a worker killed between two steps", () => {
     // the received bytes wait for the next attempt under the image's name, never under its key
     expect(readdirSync(ds.basePath)).toContain(`img-${img.id}.received`);
     expect(readdirSync(ds.basePath)).not.toContain(`img-${img.id}`);
+    // the conversion the kill cut short left its unfinished file
+    expect(readdirSync(ds.basePath).some((f) => f.startsWith(`img-${img.id}.converted.`))).toBe(true);
 
     const second = spawnWorker();
     try {

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { defineStep, step, type AnyStepKind, type PlannedStep } from "@/lib/jobs/define-flow";
 import { PermanentJobError, type JobContext } from "@/lib/jobs/define-job";
-import { runPlan, undoPlan } from "@/lib/jobs/run-plan";
-import { inLease } from "@/lib/jobs/worker";
+import { registerJobForTests } from "@/lib/jobs/registry";
+import { defineFlow, runPlan, undoPlan } from "@/lib/jobs/run-plan";
+import { inLease, startWorker } from "@/lib/jobs/worker";
+import { getConfig, setConfigForTests } from "@/lib/config";
+import { waitFor } from "../support/images";
 import { localZone } from "@/lib/zones/local-zone";
 
 /**
@@ -172,6 +175,52 @@ describe("runPlan", () => {
     expect((await db().job.findUniqueOrThrow({ where: { id: job.id } })).phase).toBe("");
   });
 
+  it("an attempt that stalled and lost its lease cannot start a step the new attempt finished", async () => {
+    const job = await newJob();
+    const { ctx } = contextOf(job);
+    let takeover: Promise<unknown> | undefined;
+    // right after `a` is DONE (its bytes counted), attempt 1 stalls: attempt 2 takes the job
+    // over and finishes `b`, before attempt 1 goes on
+    const stalling = {
+      ...ctx,
+      progress(u: { bytesDone?: number }) {
+        if (u.bytesDone === 100 && !takeover)
+          takeover = (async () => {
+            await db().job.update({ where: { id: job.id }, data: { attempts: 2 } });
+            await db().jobStep.updateMany({
+              where: { jobId: job.id, key: "b" },
+              data: { state: "DONE", attempt: 2, result: JSON.stringify({ made: "b-by-2" }) },
+            });
+          })();
+      },
+    };
+    const run = runPlan(
+      {
+        ...stalling,
+        inLease: async (fn) => {
+          await takeover;
+          return ctx.inLease(fn);
+        },
+      },
+      kinds,
+      async () => plan,
+    );
+    await expect(run).rejects.toThrow(/lost the job's lease/);
+    expect(log).toEqual(["run a"]);
+    const b = await db().jobStep.findFirstOrThrow({ where: { jobId: job.id, key: "b" } });
+    expect([b.state, b.attempt, b.result]).toEqual(["DONE", 2, JSON.stringify({ made: "b-by-2" })]);
+  });
+
+  it("a step whose size only running tells weighs what it moved, and the weight is kept", async () => {
+    const job = await newJob();
+    const { ctx, progress } = contextOf(job);
+    await runPlan(ctx, kinds, async () => [step(work, "a", "doing a", { name: "a" }, null), plan[1]]);
+    expect(progress.at(-1)).toEqual({ bytesDone: 55 });
+    expect(progress).toContainEqual({ bytesTotal: 55 });
+    const a = await db().jobStep.findFirstOrThrow({ where: { jobId: job.id, key: "a" } });
+    expect(a.weight).toBe(BigInt(5));
+  });
+
   it("a cancel during a step wins over its result", async () => {
     const job = await newJob();
     const abort = new AbortController();
@@ -213,6 +262,46 @@ describe("a job's steps", () => {
     await db().job.delete({ where: { id: job.id } });
     expect(await db().jobStep.count({ where: { jobId: job.id } })).toBe(0);
   });
+});
+
+describe("a worker giving up", () => {
+  it("holds the job while it undoes it: no other worker takes it over and commits what the undo removes", async () => {
+    setConfigForTests({ ...getConfig(), jobLeaseSeconds: 1 });
+    const slowUndo = defineStep({
+      ...work,
+      async compensate(p) {
+        log.push(`undo ${p.name}`);
+        await new Promise((r) => setTimeout(r, 3000)); // three leases
+      },
+    });
+    registerJobForTests(
+      defineFlow({
+        kind: "test.slow-undo",
+        schema: z.object({}),
+        steps: [slowUndo],
+        load: async () => null,
+        plan: () => [step(slowUndo, "a", "a", { name: "a" }), step(slowUndo, "b", "b", { name: "b" })],
+      }),
+    );
+    failing.set("b", new PermanentJobError("b broke"));
+    const job = await db().job.create({ data: { kind: "test.slow-undo", zoneId, title: "slow undo" } });
+    const workers = [1, 2].map(() => startWorker({ zoneId, pollMs: 50, log: () => {} }));
+    try {
+      const ended = await waitFor(
+        "the job to end",
+        async () => {
+          const j = await db().job.findUniqueOrThrow({ where: { id: job.id } });
+          return j.state === "QUEUED" || j.state === "RUNNING" ? null : j;
+        },
+        30_000,
+      );
+      expect([ended.state, ended.attempts, ended.error]).toEqual(["FAILED", 1, "b broke"]);
+      expect(log).toEqual(["run a", "run b", "undo b", "undo a"]);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      setConfigForTests({ ...getConfig(), jobLeaseSeconds: 30 });
+    }
+  }, 40_000);
 });
 
 describe("undoPlan", () => {
