@@ -8,6 +8,40 @@ import { createDatastore } from "@/lib/datastores/create-datastore";
 import { createImage } from "@/lib/images/create-image";
 import { adminCtx, allowLoopbackUrls, randomPayload, serveBytes, spawnWorker, waitFor } from "../support/images";
 
+/** A datastore of its own and an image imported into it from `url` (its job queued). */
+async function importByUrl(
+  url: string,
+  opts: { name: string; requiredFormat: "any" | "raw"; type: "OS" | "DATABLOCK"; expectedSha256: string },
+) {
+  const ctx = await adminCtx();
+  const ds = await createDatastore({
+    ctx,
+    input: {
+      name: opts.name,
+      type: "IMAGE",
+      driver: "fs",
+      requiredFormat: opts.requiredFormat,
+      limitMb: null,
+      description: "",
+      enabled: true,
+    },
+  });
+  const img = await createImage({
+    ctx,
+    input: {
+      source: "url",
+      url,
+      name: opts.name,
+      datastoreId: ds.id,
+      type: opts.type,
+      description: "",
+      expectedMd5: "",
+      expectedSha256: opts.expectedSha256,
+    },
+  });
+  return { ds, img };
+}
+
 /**
  * `kill -9` of the process running a URL import, then a restart: the job is retried from the
  * start by the next worker once the dead worker's lease runs out, and the image is never
@@ -24,31 +58,11 @@ describe("a worker killed mid-transfer", () => {
   afterAll(async () => server.close());
 
   it("leaves no READY partial image, and the restarted worker finishes the import", async () => {
-    const ctx = await adminCtx();
-    const ds = await createDatastore({
-      ctx,
-      input: {
-        name: "crash",
-        type: "IMAGE",
-        driver: "fs",
-        requiredFormat: "any",
-        limitMb: null,
-        description: "",
-        enabled: true,
-      },
-    });
-    const img = await createImage({
-      ctx,
-      input: {
-        source: "url",
-        url: server.url("/disk.raw"),
-        name: "crash",
-        datastoreId: ds.id,
-        type: "DATABLOCK",
-        description: "",
-        expectedMd5: "",
-        expectedSha256: payload.sha256,
-      },
+    const { ds, img } = await importByUrl(server.url("/disk.raw"), {
+      name: "crash",
+      requiredFormat: "any",
+      type: "DATABLOCK",
+      expectedSha256: payload.sha256,
     });
 
     const first = spawnWorker();
@@ -121,31 +135,11 @@ describe("a worker killed between two steps", () => {
   });
 
   it("the retry skips the done transfer and finishes from the next step", async () => {
-    const ctx = await adminCtx();
-    const ds = await createDatastore({
-      ctx,
-      input: {
-        name: "steps-raw",
-        type: "IMAGE",
-        driver: "fs",
-        requiredFormat: "raw",
-        limitMb: null,
-        description: "",
-        enabled: true,
-      },
-    });
-    const img = await createImage({
-      ctx,
-      input: {
-        source: "url",
-        url: server.url("/disk.qcow2"),
-        name: "steps",
-        datastoreId: ds.id,
-        type: "OS",
-        description: "",
-        expectedMd5: "",
-        expectedSha256: "",
-      },
+    const { ds, img } = await importByUrl(server.url("/disk.qcow2"), {
+      name: "steps",
+      requiredFormat: "raw",
+      type: "OS",
+      expectedSha256: "",
     });
     const job = await waitFor("the job", () =>
       db().job.findFirst({ where: { objectType: "IMAGE", objectId: img.id } }),

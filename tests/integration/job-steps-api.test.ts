@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker } from "@/lib/jobs/worker";
-import { localZone } from "@/lib/zones/local-zone";
 import { anonymous, createUser, expectProblem, signIn, signInAdmin, type ApiClient, type Json } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker } from "../support/images";
 
 /**
  * A job's plan through GET /api/v1/jobs/{id}: the steps of a URL import in order, what a
@@ -10,7 +8,6 @@ import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../suppor
  */
 let admin: ApiClient;
 let server: Awaited<ReturnType<typeof serveBytes>>;
-let zoneId: number;
 
 const IMPORT_KEYS = ["receive", "verify", "probe", "convert", "store", "ready"];
 const IMPORT_TITLES = ["transferring", "verifying", "probing", "converting", "storing", "ready"];
@@ -20,21 +17,11 @@ const small = randomPayload(64 * 1024);
 
 beforeAll(async () => {
   allowLoopbackUrls();
-  zoneId = (await localZone()).id;
   admin = await signInAdmin();
   server = await serveBytes({ "/small.raw": small.data, "/missing": { status: 404 } });
 });
 
 afterAll(() => server.close());
-
-async function withWorker<T>(body: () => Promise<T>): Promise<T> {
-  const worker = startWorker({ zoneId, pollMs: 100, log: () => {} });
-  try {
-    return await body();
-  } finally {
-    await worker.stop();
-  }
-}
 
 async function datastore(name: string) {
   const res = await admin.post("/api/v1/datastores", { name });

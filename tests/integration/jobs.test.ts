@@ -6,10 +6,9 @@ import { db } from "@/lib/db/client";
 import { claimTurn } from "@/lib/jobs/claim-turn";
 import { pruneFinishedJobs } from "@/lib/jobs/prune-finished-jobs";
 import { runSchedules } from "@/lib/jobs/schedules";
-import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
 import { ApiClient, createUser, expectProblem, signIn, signInAdmin, type Json } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker } from "../support/images";
 import { childProcessNames, threadCount } from "../support/processes";
 
 /**
@@ -45,18 +44,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => server.close());
-
-const startLocalWorker = () => startWorker({ zoneId, pollMs: 100, log: () => {} });
-
-/** Runs `body` with a worker, and stops it afterwards (stop waits for its running jobs). */
-async function withWorker<T>(body: () => Promise<T>): Promise<T> {
-  const worker = startLocalWorker();
-  try {
-    return await body();
-  } finally {
-    await worker.stop();
-  }
-}
 
 async function datastore(name: string) {
   const res = await admin.post("/api/v1/datastores", { name });

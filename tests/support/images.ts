@@ -7,6 +7,7 @@ import { getConfig, setConfigForTests } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { localZone } from "@/lib/zones/local-zone";
+import { startWorker } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/auth/context";
 
 /** A service context for the seeded admin, for tests that call services directly. */
@@ -115,5 +116,15 @@ export async function waitFor<T>(
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Runs `body` with an in-process worker of the local zone, and stops it afterwards (stop waits for its running jobs). */
+export async function withWorker<T>(body: () => Promise<T>): Promise<T> {
+  const worker = startWorker({ zoneId: (await localZone()).id, pollMs: 100, log: () => {} });
+  try {
+    return await body();
+  } finally {
+    await worker.stop();
   }
 }
