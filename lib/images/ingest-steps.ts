@@ -288,11 +288,15 @@ const discard = () => new Writable({ write: (_chunk, _enc, cb) => cb() });
  */
 export const storeImage = defineStep({
   kind: "image.store",
-  params: z.object({ ...target, received: z.string(), probed: z.string(), converted: z.string() }),
+  params: z.object({ ...target, received: z.string(), probed: z.string(), converted: z.string().nullable() }),
   result: z.object({ size: z.number(), virtualSize: z.number(), format: z.string(), ...digests }),
   async run(ctx, p) {
-    const chosen = ctx.resultOf(convertReceived, p.converted);
     const info = ctx.resultOf(probeReceived, p.probed);
+    const received = ctx.resultOf(receiveImage, p.received);
+    // without a conversion step (a datastore that takes any format) the received bytes stay
+    const chosen = p.converted
+      ? ctx.resultOf(convertReceived, p.converted)
+      : { key: received.key, format: info.format, md5: received.md5, sha256: received.sha256 };
     const { store } = await storeOf(p.datastoreId);
     const key = imageKey(p.imageId);
     if (await store.stat(chosen.key)) await moveObject(store, chosen.key, key);
@@ -354,8 +358,20 @@ export function ingestSteps(
   const label = opts.label ? ` ${opts.label}` : "";
   const at = { imageId: image.imageId, datastoreId: image.datastoreId };
   const required = requiredFormat.parse(image.requiredFormat);
-  const keys = { received: `receive${s}`, probed: `probe${s}`, converted: `convert${s}` };
+  // a datastore that takes any format never converts: the plan has no conversion step
+  const converts = required !== "any";
+  const keys = { received: `receive${s}`, probed: `probe${s}`, converted: converts ? `convert${s}` : null };
   const part = opts.part ? { part: opts.part } : {};
+  const convert = {
+    ...step(convertReceived, `convert${s}`, `converting to ${required}${label}`, {
+      ...at,
+      received: keys.received,
+      probed: keys.probed,
+      requiredFormat: required,
+      imageType: image.imageType,
+    }),
+    ...part,
+  };
   return [
     {
       ...step(
@@ -384,16 +400,7 @@ export function ingestSteps(
       }),
       ...part,
     },
-    {
-      ...step(convertReceived, keys.converted, `converting${label}`, {
-        ...at,
-        received: keys.received,
-        probed: keys.probed,
-        requiredFormat: required,
-        imageType: image.imageType,
-      }),
-      ...part,
-    },
+    ...(converts ? [convert] : []),
     { ...step(storeImage, `store${s}`, `storing${label}`, { ...at, ...keys }), ...part },
   ];
 }

@@ -46,6 +46,20 @@ describe("planImageImport", () => {
     // the size of a URL is known only once it answers
     expect(plan[0].weight).toBeNull();
     expect(plan[0].title).toBe("transferring");
+    expect(plan[3].title).toBe("converting to raw");
+    expect(params(plan, "store")).toMatchObject({ converted: "convert" });
+  });
+
+  it("into a datastore that takes any format: no conversion step, the received bytes are stored", () => {
+    const plan = planImageImport({ ...image, requiredFormat: "any" }, { from: "url", url: "http://127.0.0.1/x" });
+    expect(outline(plan)).toEqual([
+      "image.receive receive",
+      "image.verify verify",
+      "image.probe probe",
+      "image.store store",
+      "image.ready ready",
+    ]);
+    expect(params(plan, "store")).toMatchObject({ received: "receive", probed: "probe", converted: null });
   });
 
   it("an upload: the declared size is expected and weighs the transfer; the upload goes after the pivot", () => {

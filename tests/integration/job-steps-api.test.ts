@@ -9,8 +9,9 @@ import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker } fro
 let admin: ApiClient;
 let server: Awaited<ReturnType<typeof serveBytes>>;
 
-const IMPORT_KEYS = ["receive", "verify", "probe", "convert", "store", "ready"];
-const IMPORT_TITLES = ["transferring", "verifying", "probing", "converting", "storing", "ready"];
+// a datastore that takes any format: nothing to convert, so no conversion step
+const IMPORT_KEYS = ["receive", "verify", "probe", "store", "ready"];
+const IMPORT_TITLES = ["transferring", "verifying", "probing", "storing", "ready"];
 const STEP_FIELDS = ["key", "kind", "title", "part", "state", "error", "attempt", "weight", "startedAt", "finishedAt"];
 
 const small = randomPayload(64 * 1024);
