@@ -29,9 +29,11 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
     contentType: "application/octet-stream",
     open: (range) =>
       driver.openRead(app.storageKey, range).catch((err: Error) => {
+        // the backend's own words (a path, a system error) are for administrators
+        const why = ctx.user.isAdmin ? `: ${err.message}` : "";
         throw new AppError(
           "BACKEND_FAILED",
-          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}: ${err.message}`,
+          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}${why}`,
         );
       }),
   };

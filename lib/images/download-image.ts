@@ -1,5 +1,6 @@
 import { db } from "@/lib/db/client";
-import type { Ctx } from "@/lib/auth/context";
+import { subjectOf, type Ctx } from "@/lib/auth/context";
+import { nameFor } from "@/lib/permissions/references";
 import { AppError } from "@/lib/errors";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import type { ByteSource } from "@/lib/transfer/byte-source";
@@ -21,6 +22,14 @@ export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: num
     etag: img.sha256 ? `"${img.sha256}"` : undefined,
     filename: `${img.name}.${img.format || "img"}`,
     contentType: "application/octet-stream",
-    open: (range) => driver.openRead(img.storageKey, range),
+    open: (range) =>
+      driver.openRead(img.storageKey, range).catch((err: Error) => {
+        // the backend's own words (a path, a system error) are for administrators
+        const why = ctx.user.isAdmin ? `: ${err.message}` : "";
+        throw new AppError(
+          "BACKEND_FAILED",
+          `Datastore ${nameFor(subjectOf(ctx), ds)} could not serve image ${img.name}${why}`,
+        );
+      }),
   };
 }

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
-import { ApiClient, createUser, expectProblem, signIn, signInAdmin, type Json } from "../helpers/api";
+import { ApiClient, createUser, expectProblem, passwordFor, signIn, signInAdmin, type Json } from "../helpers/api";
 import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
 
 /** URL imports through the API with a real worker: every failure is clear and leaves no file. */
@@ -136,6 +136,25 @@ describe("URL import", () => {
       headers: { range: `bytes=${rawDisk.data.length}-` },
     });
     expect(bad.status).toBe(416);
+  });
+
+  it("answers 502 when the datastore has lost an image's bytes; only an admin reads the system's words", async () => {
+    const ds = await datastore("lost-bytes");
+    const img = await importUrl(admin, { url: server.url("/disk.raw"), name: "lost", datastoreId: ds.id });
+    expect(img.state).toBe("READY");
+    expect((await admin.post(`/api/v1/images/${img.id}/chmod`, { permissions: "664" })).status).toBe(204);
+    rmSync(path.join(ds.basePath, `img-${img.id}`));
+
+    const asAdmin = await admin.get(`/api/v1/images/${img.id}/download`);
+    expectProblem(asAdmin, 502);
+    expect(asAdmin.json.code).toBe("BACKEND_FAILED");
+    expect(asAdmin.json.detail).toMatch(/^Datastore lost-bytes could not serve image lost: .*ENOENT/);
+    await createUser(admin, "dora");
+    const dora = await signIn("dora", passwordFor("dora"));
+    const asUser = await dora.get(`/api/v1/images/${img.id}/download`);
+    expectProblem(asUser, 502);
+    // the datastore is not hers to see (named by id), and no path of the host reaches her
+    expect(asUser.json.detail).toBe(`Datastore #${ds.id} could not serve image lost`);
   });
 
   it("ends in ERROR with both values on a wrong checksum, leaving no file", async () => {

@@ -156,7 +156,7 @@ export const downloadImage = defineOperation({
   tag: "Images",
   auth: "user",
   params: idParams,
-  statuses: [206, 304, 409, 416],
+  statuses: [206, 304, 409, 416, 502],
 });
 
 export const { chmod: chmodImage, chown: chownImage } = permissionOperations("images", "Images", "Image");
