@@ -63,6 +63,7 @@ export const uploadToMarket = defineStep({
           `the image's bytes do not match its checksums (read ${result.bytes} of ${size} bytes, sha256 ${result.sha256})`,
         );
       ctx.signal.throwIfAborted();
+      await ctx.fence();
       const { size: written } = await handle.commit();
       const stored = await market.stat(p.storageKey);
       if (written !== size || stored?.size !== size) {

@@ -141,6 +141,7 @@ export const receiveImage = defineStep({
         limitMessage: noSpaceMessage(ds.name, capacity.freeBytes + 1, capacity.freeBytes),
         onSourceBytes: (bytes) => ctx.progress({ bytesDone: bytes }),
       });
+      await ctx.fence();
       await handle.commit();
       return {
         key,
@@ -251,6 +252,7 @@ export const convertReceived = defineStep({
       const sums = await meter.digests();
       if (meter.bytes > capacity.freeBytes)
         throw new PermanentJobError(noSpaceMessage(ds.name, meter.bytes, capacity.freeBytes));
+      await ctx.fence();
       await out.commit();
       return { key: convertedKey(p.imageId), format: required, ...sums };
     } catch (err) {
@@ -299,6 +301,7 @@ export const storeImage = defineStep({
       : { key: received.key, format: info.format, md5: received.md5, sha256: received.sha256 };
     const { store } = await storeOf(p.datastoreId);
     const key = imageKey(p.imageId);
+    await ctx.fence();
     if (await store.stat(chosen.key)) await moveObject(store, chosen.key, key);
     const stored = await store.stat(key);
     if (!stored) throw new PermanentJobError("the image's bytes are gone from its datastore");

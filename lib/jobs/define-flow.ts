@@ -10,6 +10,12 @@ export interface StepContext {
    * a step whose weight the plan could not know, and what it is doing now.
    */
   progress(update: { bytesDone?: number; bytesTotal?: number; phase?: string }): void;
+  /**
+   * Throws unless this attempt still holds the job's lease: called right before bytes become
+   * visible (a commit, a move), so that an attempt that stalled past its lease does not
+   * overwrite what the attempt that replaced it wrote.
+   */
+  fence(): Promise<void>;
   /** the result of an earlier step of the plan, read with that step's schema */
   resultOf<R>(step: { result: z.ZodType<R> }, key: string): R;
 }

@@ -49,6 +49,7 @@ export async function runPlan(
       jobId: job.jobId,
       signal: job.signal,
       progress: (u) => progress.ofStep(i, u),
+      fence: () => job.inLease(async () => {}),
       resultOf(step, key) {
         if (!results.has(key)) throw new Error(`step ${row.key} reads step ${key}, which has not run`);
         return step.result.parse(results.get(key));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import type { LocalWrite, WriteHandle } from "./byte-store";
 
-type State = "open" | "committed" | "aborted";
+type State = "open" | "committing" | "committed" | "aborted";
 
 /** A local write that also tells whether it was committed or aborted. */
 export interface FileWrite extends LocalWrite {
@@ -33,9 +33,14 @@ export async function beginFileWrite(
   const fh = await open(temp, "wx", opts.mode);
   // a deep buffer lets fs coalesce socket-sized chunks into large writev calls (2x throughput)
   const stream = fh.createWriteStream({ highWaterMark: 8 * 1024 * 1024 });
+  // a cancel may destroy the stream before anyone pipes into it: its error is read by commit()
+  // (stream.errored) and by the pipeline, never left to crash the process as an unhandled event
+  stream.on("error", () => {});
   const file = fileWrite(temp, final);
   const onAbort = () => stream.destroy(signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
+  // a cancel that came while the file was being opened
+  if (signal?.aborted) onAbort();
   const release = () => signal?.removeEventListener("abort", onAbort);
   const abort = async () => {
     release();
@@ -66,32 +71,41 @@ export async function beginFileWrite(
 
 function fileWrite(temp: string, final: string): FileWrite {
   let state: State = "open";
+  let committing: Promise<unknown> = Promise.resolve();
+  const commit = async () => {
+    try {
+      const fh = await open(temp, "r");
+      let size: number;
+      try {
+        await fh.sync();
+        size = (await fh.stat()).size;
+      } finally {
+        await fh.close();
+      }
+      await rename(temp, final);
+      state = "committed";
+      return { size };
+    } catch (err) {
+      state = "aborted";
+      await rm(temp, { force: true }).catch(() => {});
+      throw err;
+    }
+  };
   return {
     path: temp,
     get state() {
       return state;
     },
-    commit: async () => {
-      if (state !== "open") throw alreadyDone(final, state);
-      try {
-        const fh = await open(temp, "r");
-        let size: number;
-        try {
-          await fh.sync();
-          size = (await fh.stat()).size;
-        } finally {
-          await fh.close();
-        }
-        await rename(temp, final);
-        state = "committed";
-        return { size };
-      } catch (err) {
-        state = "aborted";
-        await rm(temp, { force: true }).catch(() => {});
-        throw err;
-      }
+    commit: () => {
+      if (state !== "open") return Promise.reject(alreadyDone(final, state));
+      state = "committing";
+      const done = commit();
+      committing = done.catch(() => {});
+      return done;
     },
     abort: async () => {
+      // an abort during a commit waits for it: after a commit there is nothing to abort
+      if (state === "committing") await committing;
       if (state !== "open") return;
       state = "aborted";
       await rm(temp, { force: true }).catch(() => {});

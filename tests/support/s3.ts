@@ -41,6 +41,13 @@ export interface TestS3 {
   requests: S3Request[];
   /** stops accepting and cuts open connections, like a crashed service; the files stay */
   stop(): Promise<void>;
+  /**
+   * From now on, the part uploads after the first `n` are held unanswered (until stop()): a
+   * multipart upload is then surely in the middle, with `n` parts stored.
+   */
+  holdPartsAfter(n: number): void;
+  /** how many part uploads are held */
+  heldParts(): number;
   /** ids of the multipart uploads s3rver holds on disk for a bucket (ground truth) */
   uploadsOnDisk(bucket: string): Promise<string[]>;
 }
@@ -95,6 +102,8 @@ export async function startS3(
 ): Promise<TestS3> {
   const directory = opts.directory ?? (await mkdtemp(path.join(tmpdir(), "bazaar-s3-")));
   const requests: S3Request[] = [];
+  let partsToPass = Infinity;
+  const held = new Set<() => void>();
   const server = new S3rver({
     address: "127.0.0.1",
     port: opts.port ?? 0,
@@ -106,6 +115,10 @@ export async function startS3(
   // Koa composes its middleware when the server starts listening, so this runs first
   server.middleware.unshift(async (ctx, next) => {
     requests.push({ method: ctx.method, url: ctx.url });
+    if (ctx.method === "PUT" && "partNumber" in ctx.query && partsToPass-- <= 0) {
+      await new Promise<void>((resolve) => held.add(resolve));
+      return;
+    }
     const refused = authenticationError(ctx);
     if (refused) return xmlError(ctx, 403, ...refused);
     const [bucket, ...rest] = ctx.path.slice(1).split("/").map(decodeURIComponent);
@@ -133,8 +146,14 @@ export async function startS3(
     stop: async () => {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
+      for (const release of held) release();
+      held.clear();
       await closed;
     },
+    holdPartsAfter: (n) => {
+      partsToPass = n;
+    },
+    heldParts: () => held.size,
     uploadsOnDisk: async (bucket) => {
       try {
         return (await readdir(uploadsDir(directory, bucket))).sort();

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, readdir, symlink, writeFile, readFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, readdir, symlink, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -33,6 +34,16 @@ describe("fs driver specifics", () => {
     await driver.init();
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("reads only regular files: a FIFO, a directory or a symlink under a key fails at open", async () => {
+    execFileSync("mkfifo", [path.join(base, "img-20")]);
+    await mkdir(path.join(base, "img-21"));
+    await writeFile(path.join(dir, "outside"), "host file");
+    await symlink(path.join(dir, "outside"), path.join(base, "img-22"));
+    await expect(driver.openRead("img-20")).rejects.toThrow(/not a regular file/);
+    await expect(driver.openRead("img-21")).rejects.toThrow(/not a regular file/);
+    await expect(driver.openRead("img-22")).rejects.toThrow(/ELOOP/);
+  });
 
   const writeKey = async (key: string, data: string) => {
     const handle = await driver.beginWrite(key);

@@ -1,5 +1,5 @@
-import { createReadStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, statfs } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
@@ -63,9 +63,20 @@ export class FsDatastoreDriver implements DatastoreDriver {
   }
 
   async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
-    const file = resolveInside(this.base, key);
-    await stat(file); // a missing object fails here, not mid-stream
-    return createReadStream(file, { ...range, signal: opts.signal });
+    // opened (and checked to be a file) before anyone answers: a missing or odd object fails
+    // here, not after the first bytes of a response
+    // O_NONBLOCK: opening a FIFO planted under a key must not wait for a writer (it is refused below)
+    const fh = await open(
+      resolveInside(this.base, key),
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    );
+    try {
+      if (!(await fh.stat()).isFile()) throw new Error(`Object "${key}" is not a regular file`);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    return fh.createReadStream({ ...range, signal: opts.signal });
   }
 
   async stat(key: string) {

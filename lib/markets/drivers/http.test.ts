@@ -61,13 +61,18 @@ describe("http market driver specifics", () => {
     expect(driver.sourceOf("app-1-abc")).toBe(`${BASE_URL}/app-1-abc`);
   });
 
-  it("writes through a hidden .<key>.part file that the sweep removes unless kept", async () => {
+  it("writes through a hidden .<key>.<random>.part file that the sweep removes unless kept", async () => {
     const handle = await driver.beginWrite("app-2");
     handle.stream.write(Buffer.from("half"));
-    expect(await readdir(publicDir)).toEqual([".app-2.part"]);
+    // what an earlier version left: `.<key>.part`
+    await writeFile(path.join(publicDir, ".app-2.part"), "older");
+    const files = await readdir(publicDir);
+    expect(files).toHaveLength(2);
+    expect(files).toContain(".app-2.part");
+    expect(files.find((f) => f !== ".app-2.part")).toMatch(/^\.app-2\.[0-9a-f]{12}\.part$/);
     expect(await driver.list()).toEqual([]);
     expect(await driver.abortStaleUploads((key) => key === "app-2")).toBe(0);
-    expect(await driver.abortStaleUploads(() => false)).toBe(1);
+    expect(await driver.abortStaleUploads(() => false)).toBe(2);
     expect(await readdir(publicDir)).toEqual([]);
     await handle.abort();
   });
@@ -107,12 +112,24 @@ describe("http market driver specifics", () => {
     expect(await readFile(path.join(publicDir, "app-6"), "utf8")).toBe("new bytes");
   });
 
-  it("does not write through a symlink planted under the temporary name", async () => {
+  it("gives every write of a key a file of its own: a stale writer never commits another's bytes", async () => {
+    const stale = await driver.beginWrite("app-7");
+    const current = await driver.beginWrite("app-7");
+    stale.stream.end(Buffer.from("stale"));
+    current.stream.end(Buffer.from("current bytes"));
+    expect(await current.commit()).toEqual({ size: 13 });
+    await stale.abort();
+    expect(await readFile(path.join(publicDir, "app-7"), "utf8")).toBe("current bytes");
+    expect(await readdir(publicDir)).toEqual(["app-7"]);
+  });
+
+  it("replaces a symlink planted under the final name instead of writing through it", async () => {
     const outside = path.join(dir, "secret.txt");
     await writeFile(outside, "keep me");
-    await symlink(outside, path.join(publicDir, ".app-7.part"));
-    await expect(driver.beginWrite("app-7")).rejects.toThrow(/EEXIST/);
+    await symlink(outside, path.join(publicDir, "app-8"));
+    await writeKey(driver, "app-8", "app bytes");
     expect(await readFile(outside, "utf8")).toBe("keep me");
+    expect(await readFile(path.join(publicDir, "app-8"), "utf8")).toBe("app bytes");
   });
 
   it("measures the file system that holds publicDir", async () => {

@@ -17,8 +17,17 @@ import {
 
 const TEMP_SUFFIX = ".part";
 
-/** `.<key>.part`: a dotfile, so neither list() nor a web server's directory listing shows it. */
-const tempName = (key: string) => `.${key}${TEMP_SUFFIX}`;
+/**
+ * `.<key>.<random>.part`: a dotfile, so neither list() nor a web server's directory listing
+ * shows it, and a file of its own per write (an attempt that lost its job never commits the
+ * bytes of the attempt that replaced it).
+ */
+const tempName = (key: string) => `.${key}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`;
+/** The key a temporary file writes (also the `.<key>.part` of earlier versions). */
+const keyOfTemp = (name: string) => {
+  const inner = name.slice(1, -TEMP_SUFFIX.length);
+  return /^(.+)\.[0-9a-f]{12}$/.exec(inner)?.[1] ?? inner;
+};
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -91,7 +100,8 @@ export class HttpMarketDriver implements MarketDriver {
     const file = this.fileOf(key);
     if (!(await exists(this.publicDir))) return this.fetchRemote(key, range, opts.signal);
     // O_NOFOLLOW: a symlink planted in the directory is not an app and may point anywhere
-    const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO planted under a key must not wait for a writer (it is refused below)
+    const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       if (!(await fh.stat()).isFile()) throw new Error(`Market object "${key}" is not a regular file`);
     } catch (err) {
@@ -158,8 +168,7 @@ export class HttpMarketDriver implements MarketDriver {
     let removed = 0;
     for (const e of await readdirOrEmpty(this.publicDir)) {
       if (!e.isFile() || !e.name.startsWith(".") || !e.name.endsWith(TEMP_SUFFIX)) continue;
-      const key = e.name.slice(1, -TEMP_SUFFIX.length);
-      if (keep(key)) continue;
+      if (keep(keyOfTemp(e.name))) continue;
       await rm(path.join(this.publicDir, e.name), { force: true });
       removed++;
     }
