@@ -42,6 +42,20 @@ async function importByUrl(
   return { ds, img };
 }
 
+/** The image once it is READY or in ERROR. */
+const settled = (id: number) =>
+  waitFor("the image to settle", async () => {
+    const row = await db().image.findUniqueOrThrow({ where: { id } });
+    return row.state === "READY" || row.state === "ERROR" ? row : null;
+  });
+
+/** The job once no worker runs it. */
+const ended = (id: number) =>
+  waitFor("the job to end", async () => {
+    const j = await db().job.findUniqueOrThrow({ where: { id } });
+    return j.state !== "RUNNING" ? j : null;
+  });
+
 /**
  * `kill -9` of the process running a URL import, then a restart: the job is retried from the
  * start by the next worker once the dead worker's lease runs out, and the image is never
@@ -80,19 +94,13 @@ describe("a worker killed mid-transfer", () => {
 
     const second = spawnWorker();
     try {
-      const done = await waitFor("the image to settle", async () => {
-        const row = await db().image.findUniqueOrThrow({ where: { id: img.id } });
-        return row.state === "READY" || row.state === "ERROR" ? row : null;
-      });
+      const done = await settled(img.id);
       expect(done.error).toBe("");
       expect(done.state).toBe("READY");
       expect(done.sha256).toBe(payload.sha256);
       expect(done.md5).toBe(payload.md5);
       expect(Number(done.sizeBytes)).toBe(payload.data.length);
-      const after = await waitFor("the job to end", async () => {
-        const j = await db().job.findUniqueOrThrow({ where: { id: job.id } });
-        return j.state !== "RUNNING" ? j : null;
-      });
+      const after = await ended(job.id);
       expect(after.state).toBe("SUCCEEDED");
       expect(after.attempts).toBe(2);
       expect(readdirSync(ds.basePath)).toEqual([`img-${img.id}`]); // the dead attempt's .part is gone
@@ -175,19 +183,13 @@ describe("a worker killed between two steps", () => {
 
     const second = spawnWorker();
     try {
-      const done = await waitFor("the image to settle", async () => {
-        const row = await db().image.findUniqueOrThrow({ where: { id: img.id } });
-        return row.state === "READY" || row.state === "ERROR" ? row : null;
-      });
+      const done = await settled(img.id);
       expect(done.error).toBe("");
       expect(done.state).toBe("READY");
       expect(done.format).toBe("raw");
       expect(done.sha256).toBe(raw.sha256);
       expect(Number(done.sizeBytes)).toBe(raw.data.length);
-      const after = await waitFor("the job to end", async () => {
-        const j = await db().job.findUniqueOrThrow({ where: { id: job.id } });
-        return j.state !== "RUNNING" ? j : null;
-      });
+      const after = await ended(job.id);
       expect(after.state).toBe("SUCCEEDED");
       expect(after.attempts).toBe(2);
       // the source was fetched once: the retry did not run the transfer again
