@@ -91,7 +91,7 @@ export interface UrlResponse {
  */
 export async function openUrl(
   raw: string,
-  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: { signal?: AbortSignal; timeoutMs?: number; userAgent?: string } = {},
 ): Promise<UrlResponse> {
   let url = parseImportUrl(raw);
   for (let hop = 0; hop <= 5; hop++) {
@@ -121,7 +121,11 @@ export async function openUrl(
   throw new Error("too many redirects");
 }
 
-function get(url: URL, to: { address: string; family: number }, opts: { signal?: AbortSignal; timeoutMs?: number }) {
+function get(
+  url: URL,
+  to: { address: string; family: number },
+  opts: { signal?: AbortSignal; timeoutMs?: number; userAgent?: string },
+) {
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     const mod = url.protocol === "https:" ? https : http;
     const req = mod.get(url, {
@@ -129,7 +133,7 @@ function get(url: URL, to: { address: string; family: number }, opts: { signal?:
       timeout: opts.timeoutMs ?? 30_000,
       // larger socket reads: fewer, bigger chunks through the pipeline (see lib/transfer)
       ...{ highWaterMark: 1024 * 1024 }, // an http option since Node 20; missing from @types/node 20
-      headers: { "user-agent": "Bazaar image importer", "accept-encoding": "identity" },
+      headers: { "user-agent": opts.userAgent ?? "Bazaar image importer", "accept-encoding": "identity" },
       // connect to the vetted address whatever the name resolves to now
       lookup: (_host, options, cb) => {
         if ((options as { all?: boolean }).all)
