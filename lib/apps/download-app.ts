@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
-import type { ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, type ByteSource } from "@/lib/transfer/byte-source";
 import { marketDriverFor } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
@@ -29,11 +29,10 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
     contentType: "application/octet-stream",
     open: (range) =>
       driver.openRead(app.storageKey, range).catch((err: Error) => {
-        // the backend's own words (a path, a system error) are for administrators
-        const why = ctx.user.isAdmin ? `: ${err.message}` : "";
-        throw new AppError(
-          "BACKEND_FAILED",
-          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}${why}`,
+        throw cannotServe(
+          ctx.user,
+          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}`,
+          err,
         );
       }),
   };

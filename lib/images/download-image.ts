@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { nameFor } from "@/lib/permissions/references";
 import { AppError } from "@/lib/errors";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
-import type { ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, type ByteSource } from "@/lib/transfer/byte-source";
 import { findImage } from "./find-image";
 
 /**
@@ -24,12 +24,7 @@ export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: num
     contentType: "application/octet-stream",
     open: (range) =>
       driver.openRead(img.storageKey, range).catch((err: Error) => {
-        // the backend's own words (a path, a system error) are for administrators
-        const why = ctx.user.isAdmin ? `: ${err.message}` : "";
-        throw new AppError(
-          "BACKEND_FAILED",
-          `Datastore ${nameFor(subjectOf(ctx), ds)} could not serve image ${img.name}${why}`,
-        );
+        throw cannotServe(ctx.user, `Datastore ${nameFor(subjectOf(ctx), ds)} could not serve image ${img.name}`, err);
       }),
   };
 }

@@ -34,7 +34,7 @@ export const removeUploadStep = defineStep({
   },
 });
 
-type ImageRow = IngestTarget & { state: string; declaredBytes: number | null };
+type ImageRow = IngestTarget & { state: string; declaredBytes: number | null; sourceUrl: string };
 
 async function loadImage(imageId: number): Promise<ImageRow> {
   const img = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
@@ -48,6 +48,7 @@ async function loadImage(imageId: number): Promise<ImageRow> {
     expectedSha256: img.expectedSha256,
     state: img.state,
     declaredBytes: img.declaredBytes === null ? null : Number(img.declaredBytes),
+    sourceUrl: img.sourceUrl,
   };
 }
 
@@ -75,12 +76,8 @@ export const importUrlJob = defineFlow({
   kind: "image.import-url",
   schema: imagePayload,
   steps: STEPS,
-  async load(p) {
-    const image = await loadImage(p.imageId);
-    const row = await db().image.findUniqueOrThrow({ where: { id: p.imageId }, select: { sourceUrl: true } });
-    return { image, url: row.sourceUrl };
-  },
-  plan: (_p, { image, url }) => planImageImport(image, { from: "url", url }),
+  load: (p) => loadImage(p.imageId),
+  plan: (_p, image) => planImageImport(image, { from: "url", url: image.sourceUrl }),
   release: (p, reason) => failImage(p.imageId, reason),
 });
 

@@ -266,20 +266,6 @@ export const convertReceived = defineStep({
   },
 });
 
-/** Renames where the store can; otherwise copies, then removes the original. */
-async function moveObject(store: DatastoreDriver, from: string, to: string) {
-  if (store.move) return store.move(from, to);
-  const handle = await store.beginWrite(to);
-  try {
-    await pipeline(await store.openRead(from), handle.stream);
-    await handle.commit();
-  } catch (err) {
-    await handle.abort();
-    throw err;
-  }
-  await store.delete(from);
-}
-
 /** A sink that drops what it gets (the meter before it has already hashed it). */
 const discard = () => new Writable({ write: (_chunk, _enc, cb) => cb() });
 
@@ -302,7 +288,7 @@ export const storeImage = defineStep({
     const { store } = await storeOf(p.datastoreId);
     const key = imageKey(p.imageId);
     await ctx.fence();
-    if (await store.stat(chosen.key)) await moveObject(store, chosen.key, key);
+    if (await store.stat(chosen.key)) await store.move(chosen.key, key);
     const stored = await store.stat(key);
     if (!stored) throw new PermanentJobError("the image's bytes are gone from its datastore");
     if (chosen.key !== receivedKey(p.imageId)) await store.delete(receivedKey(p.imageId));

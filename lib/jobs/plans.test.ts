@@ -21,6 +21,7 @@ const image = {
   expectedSha256: "ab".repeat(32),
   state: "LOCKED",
   declaredBytes: 4096,
+  sourceUrl: "",
 };
 
 describe("planImageImport", () => {

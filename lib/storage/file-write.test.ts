@@ -28,7 +28,7 @@ describe("a file write", () => {
     const cancel = new AbortController();
     const opening = beginFileWrite(temp, final, { mode: 0o640, signal: cancel.signal });
     cancel.abort(new Error("cancelled by a user"));
-    const { handle } = await opening;
+    const handle = await opening;
     handle.stream.end(Buffer.from("bytes"));
     await expect(handle.commit()).rejects.toThrow();
     expect(existsSync(final)).toBe(false);

@@ -22,12 +22,12 @@ export async function beginLocalFileWrite(temp: string, final: string, mode: num
   return fileWrite(temp, final);
 }
 
-/** A streamed write to `temp`; `file` is the rename underneath, committed by the handle. */
+/** A streamed write to `temp`, renamed to `final` by commit(). */
 export async function beginFileWrite(
   temp: string,
   final: string,
   opts: { mode: number; signal?: AbortSignal },
-): Promise<{ handle: WriteHandle; file: FileWrite }> {
+): Promise<WriteHandle> {
   const { signal } = opts;
   signal?.throwIfAborted();
   const fh = await open(temp, "wx", opts.mode);
@@ -66,7 +66,7 @@ export async function beginFileWrite(
     },
     abort,
   };
-  return { handle, file };
+  return handle;
 }
 
 function fileWrite(temp: string, final: string): FileWrite {

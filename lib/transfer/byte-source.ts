@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { AppError } from "@/lib/errors";
 
 /** Inclusive byte offsets, as in `Range: bytes=start-end`. */
 export type ByteRange = { start: number; end: number };
@@ -17,4 +18,13 @@ export interface ByteSource {
   contentType: string;
   /** the whole object, or only `range`; fails before streaming when the backend cannot serve it */
   open(range?: ByteRange): Promise<Readable>;
+}
+
+/**
+ * The answer when a backend cannot open the bytes it should hold (502 BACKEND_FAILED): what
+ * failed, in words the viewer may read; the backend's own words (a path, a system error) only
+ * for administrators.
+ */
+export function cannotServe(viewer: { isAdmin: boolean }, what: string, err: Error): AppError {
+  return new AppError("BACKEND_FAILED", viewer.isAdmin ? `${what}: ${err.message}` : what);
 }

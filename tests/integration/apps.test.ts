@@ -18,7 +18,7 @@ import {
   type UserFixture,
 } from "../helpers/api";
 import { expectNoSecretsLeaked } from "../helpers/secrets";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, convertToQcow2 } from "../support/images";
 import {
   digests,
   fetchMarketFile,
@@ -63,7 +63,7 @@ const qcow2Path = path.join(work, "disk.qcow2");
 // an 8 MiB disk with 1 MiB of data, as qcow2
 execFileSync("qemu-img", ["create", "-q", "-f", "raw", path.join(work, "disk.raw"), "8M"]);
 writeFileSync(path.join(work, "disk.raw"), randomPayload(MiB).data, { flag: "r+" });
-execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", path.join(work, "disk.raw"), qcow2Path]);
+convertToQcow2(path.join(work, "disk.raw"), qcow2Path);
 const qcow2 = readFileSync(qcow2Path);
 // large enough for several 5 MB parts
 const big = randomPayload(48 * MiB);

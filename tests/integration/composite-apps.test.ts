@@ -18,7 +18,7 @@ import {
   type Json,
   type UserFixture,
 } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, convertToQcow2 } from "../support/images";
 import {
   createServiceTemplate,
   createVmTemplate,
@@ -66,8 +66,7 @@ function qcow2Disk(name: string): Buffer {
   const out = path.join(work, `${name}.qcow2`);
   execFileSync("qemu-img", ["create", "-q", "-f", "raw", raw, "4M"]);
   writeFileSync(raw, randomPayload(256 * 1024).data, { flag: "r+" });
-  execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", raw, out]);
-  return readFileSync(out);
+  return convertToQcow2(raw, out);
 }
 
 // every image has bytes of its own, so that a mix-up shows in the checksums

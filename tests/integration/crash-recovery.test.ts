@@ -1,12 +1,19 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createDatastore } from "@/lib/datastores/create-datastore";
 import { createImage } from "@/lib/images/create-image";
-import { adminCtx, allowLoopbackUrls, randomPayload, serveBytes, spawnWorker, waitFor } from "../support/images";
+import {
+  adminCtx,
+  allowLoopbackUrls,
+  randomPayload,
+  serveBytes,
+  spawnWorker,
+  waitFor,
+  convertToQcow2,
+} from "../support/images";
 
 /** A datastore of its own and an image imported into it from `url` (its job queued). */
 async function importByUrl(
@@ -125,16 +132,7 @@ describe("a worker killed between two steps", () => {
   beforeAll(async () => {
     allowLoopbackUrls();
     writeFileSync(path.join(work, "disk.raw"), raw.data);
-    execFileSync("qemu-img", [
-      "convert",
-      "-f",
-      "raw",
-      "-O",
-      "qcow2",
-      path.join(work, "disk.raw"),
-      path.join(work, "disk.qcow2"),
-    ]);
-    qcow2 = readFileSync(path.join(work, "disk.qcow2"));
+    qcow2 = convertToQcow2(path.join(work, "disk.raw"), path.join(work, "disk.qcow2"));
     server = await serveBytes({ "/disk.qcow2": qcow2 });
   });
   afterAll(async () => {

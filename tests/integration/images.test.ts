@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
 import { ApiClient, createUser, expectProblem, passwordFor, signIn, signInAdmin, type Json } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, apiDatastore, convertToQcow2 } from "../support/images";
 
 /** URL imports through the API with a real worker: every failure is clear and leaves no file. */
 let admin: ApiClient;
@@ -20,17 +20,7 @@ const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 // a qcow2 with some data, and the same gzip-compressed
 execFileSync("qemu-img", ["create", "-q", "-f", "raw", path.join(work, "disk.raw"), "8M"]);
 writeFileSync(path.join(work, "disk.raw"), randomPayload(1024 * 1024).data, { flag: "r+" });
-execFileSync("qemu-img", [
-  "convert",
-  "-q",
-  "-f",
-  "raw",
-  "-O",
-  "qcow2",
-  path.join(work, "disk.raw"),
-  path.join(work, "disk.qcow2"),
-]);
-const qcow2 = readFileSync(path.join(work, "disk.qcow2"));
+const qcow2 = convertToQcow2(path.join(work, "disk.raw"), path.join(work, "disk.qcow2"));
 const rawDisk = randomPayload(2 * 1024 * 1024);
 // a VMDK descriptor (plain text) whose extent is a file of the host: qemu-img would read it
 const hostSecret = path.join(work, "host-secret");
@@ -58,11 +48,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function datastore(name: string, extra: Record<string, unknown> = {}) {
-  const res = await admin.post("/api/v1/datastores", { name, ...extra });
-  expect(res.status, res.text).toBe(201);
-  return res.json as Json;
-}
+const datastore = (name: string, extra: Record<string, unknown> = {}) => apiDatastore(admin, name, extra);
 
 async function importUrl(client: ApiClient, body: Record<string, unknown>) {
   const res = await client.post("/api/v1/images", { source: "url", type: "OS", ...body });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anonymous, createUser, expectProblem, signIn, signInAdmin, type ApiClient, type Json } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker, apiDatastore } from "../support/images";
 
 /**
  * A job's plan through GET /api/v1/jobs/{id}: the steps of a URL import in order, what a
@@ -24,11 +24,7 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-async function datastore(name: string) {
-  const res = await admin.post("/api/v1/datastores", { name });
-  expect(res.status, res.text).toBe(201);
-  return res.json as Json;
-}
+const datastore = (name: string) => apiDatastore(admin, name);
 
 /** Creates a URL image; returns the id of its job. */
 async function importUrl(client: ApiClient, dsId: number, name: string, path: string): Promise<number> {

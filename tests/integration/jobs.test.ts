@@ -8,7 +8,7 @@ import { pruneFinishedJobs } from "@/lib/jobs/prune-finished-jobs";
 import { runSchedules } from "@/lib/jobs/schedules";
 import { localZone } from "@/lib/zones/local-zone";
 import { ApiClient, createUser, expectProblem, signIn, signInAdmin, type Json } from "../helpers/api";
-import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker } from "../support/images";
+import { allowLoopbackUrls, randomPayload, serveBytes, waitFor, withWorker, apiDatastore } from "../support/images";
 import { childProcessNames, threadCount } from "../support/processes";
 
 /**
@@ -45,11 +45,7 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-async function datastore(name: string) {
-  const res = await admin.post("/api/v1/datastores", { name });
-  expect(res.status, res.text).toBe(201);
-  return res.json as Json;
-}
+const datastore = (name: string) => apiDatastore(admin, name);
 
 /** Creates a URL image; returns it with the id of its job. */
 async function importUrl(client: ApiClient, dsId: number, name: string, path: string) {

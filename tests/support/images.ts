@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import { once } from "node:events";
@@ -9,6 +10,8 @@ import { loadCtxUser } from "@/lib/auth/load-user";
 import { localZone } from "@/lib/zones/local-zone";
 import { startWorker } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/auth/context";
+import { expect } from "vitest";
+import type { ApiClient, Json } from "../helpers/api";
 
 /** A service context for the seeded admin, for tests that call services directly. */
 export async function adminCtx(): Promise<Ctx> {
@@ -127,4 +130,21 @@ export async function withWorker<T>(body: () => Promise<T>): Promise<T> {
   } finally {
     await worker.stop();
   }
+}
+
+/** Converts the raw disk at `raw` to a qcow2 at `out` (qemu-img), and returns its bytes. */
+export function convertToQcow2(raw: string, out: string): Buffer {
+  execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", raw, out]);
+  return readFileSync(out);
+}
+
+/** A datastore made through the API (201 expected). */
+export async function apiDatastore(
+  client: ApiClient,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<Json> {
+  const res = await client.post("/api/v1/datastores", { name, ...extra });
+  expect(res.status, res.text).toBe(201);
+  return res.json as Json;
 }

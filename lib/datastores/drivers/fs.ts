@@ -54,7 +54,7 @@ export class FsDatastoreDriver implements DatastoreDriver {
 
   async beginWrite(key: string, opts: { signal?: AbortSignal } = {}): Promise<WriteHandle> {
     const { final, temp } = await this.prepare(key);
-    return (await beginFileWrite(temp, final, { mode: MODE, signal: opts.signal })).handle;
+    return beginFileWrite(temp, final, { mode: MODE, signal: opts.signal });
   }
 
   async beginLocalWrite(key: string): Promise<LocalWrite> {

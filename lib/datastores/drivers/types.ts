@@ -7,4 +7,6 @@ import type { ByteStore } from "@/lib/storage/byte-store";
 export interface DatastoreDriver extends ByteStore {
   /** creates what the backend needs (the directory); safe to call again */
   init(): Promise<void>;
+  /** an image import puts the bytes of its last step under the image's key */
+  move(from: string, to: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { parseTemplate, serializeTemplate, type Template, type TemplateValue } from "@/lib/templates/template-text";
 import type { CatalogEntry, CatalogParse } from "./catalog-entry";
+import { endpointPrefix } from "./endpoint";
 
 /**
  * The OpenNebula Systems public marketplace (`GET <ENDPOINT>/appliance`), read as OpenNebula's
@@ -310,20 +311,6 @@ function entryOf(app: Appliance, base: string): CatalogEntry {
   };
 }
 
-/** The endpoint without trailing "/": OpenNebula's driver glues paths to it with one. */
-function baseOf(endpoint: string): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new AppError("INVALID", `the endpoint ${JSON.stringify(endpoint)} is not a URL`);
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash) {
-    throw new AppError("INVALID", `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL without query`);
-  }
-  return url.href.replace(/\/+$/, "");
-}
-
 function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
@@ -334,7 +321,7 @@ function issuesText(error: z.ZodError): string {
  * the same id and version keeps the first. Throws only when the answer is not such a list.
  */
 export function parseOneCatalog(body: unknown, opts: { endpoint: string }): CatalogParse {
-  const base = baseOf(opts.endpoint);
+  const base = endpointPrefix(opts.endpoint);
   if (Array.isArray(body)) throw new AppError("BACKEND_FAILED", "the answer is a list, not an appliances list");
   if (!isRecord(body)) throw new AppError("BACKEND_FAILED", "the answer is not a JSON object");
   if (!("appliances" in body)) throw new AppError("BACKEND_FAILED", "the answer has no appliances list");

@@ -1,5 +1,6 @@
 import { openUrl } from "@/lib/transfer/url-source";
 import type { CatalogParse } from "./catalog-entry";
+import { endpointPrefix } from "./endpoint";
 import { parseOneCatalog } from "./one-catalog";
 import { parseSimplestreams, parseStreamsIndex, simplestreamsUrl, type SimplestreamsOptions } from "./simplestreams";
 
@@ -51,7 +52,7 @@ export async function readOneCatalog(
   endpoint: string,
   opts: { version: string; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<CatalogParse> {
-  const url = `${endpoint.replace(/\/+$/, "")}/appliance`;
+  const url = `${endpointPrefix(endpoint)}/appliance`;
   const body = await fetchJson(url, { ...opts, userAgent: `OpenNebula ${opts.version} (Market Driver)` });
   return parseOneCatalog(body, { endpoint });
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { serializeTemplate, type Template } from "@/lib/templates/template-text";
 import type { CatalogEntry, CatalogParse } from "./catalog-entry";
+import { endpointBase } from "./endpoint";
 
 /**
  * A simplestreams image server (images.linuxcontainers.org and other Incus/LXD servers), read
@@ -84,23 +85,6 @@ export function parseStreamsIndex(body: unknown): { imagesPath: string } {
 // ---------------------------------------------------------------------------------------------
 // URLs
 
-/** The endpoint as a base URL (http or https, ending with "/", no query). */
-function baseUrl(endpoint: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new AppError("INVALID", `the endpoint ${JSON.stringify(endpoint)} is not a URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new AppError("INVALID", `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
-  }
-  url.search = "";
-  url.hash = "";
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return url;
-}
-
 /** Why a path from the server cannot be used under the endpoint, or null when it can. */
 function relativePathProblem(path: string): string | null {
   const rel = path.replace(/^\/+/, "");
@@ -118,7 +102,7 @@ function relativePathProblem(path: string): string | null {
  * one or the path starts with one. Throws when the path would leave the endpoint.
  */
 export function simplestreamsUrl(endpoint: string, path: string): string {
-  const base = baseUrl(endpoint);
+  const base = endpointBase(endpoint);
   const problem = relativePathProblem(path);
   if (problem) throw catalogError(problem);
   // "./" keeps a first segment such as "20241201_07:42" from reading as a URL scheme
@@ -262,7 +246,7 @@ function newestDisk(p: Product): { version: string; item: Record<string, unknown
  * `skipped` with the reason. Throws when the body is not a product list at all.
  */
 export function parseSimplestreams(body: unknown, opts: SimplestreamsOptions): CatalogParse {
-  const base = baseUrl(opts.endpoint);
+  const base = endpointBase(opts.endpoint);
   if (!isRecord(body)) throw catalogError("the product list is not a JSON object");
   if (body.format !== undefined && body.format !== "products:1.0") {
     throw catalogError(`the product list has format ${JSON.stringify(body.format)}, not "products:1.0"`);

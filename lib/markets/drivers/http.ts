@@ -89,11 +89,10 @@ export class HttpMarketDriver implements MarketDriver {
   async beginWrite(key: string, opts: { size?: number | null; signal?: AbortSignal } = {}): Promise<WriteHandle> {
     const final = this.fileOf(key);
     // 0644: the web server in front of the directory may run as another user
-    const { handle } = await beginFileWrite(path.join(path.dirname(final), tempName(key)), final, {
+    return beginFileWrite(path.join(path.dirname(final), tempName(key)), final, {
       mode: 0o644,
       signal: opts.signal,
     });
-    return handle;
   }
 
   async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
