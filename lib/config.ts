@@ -78,6 +78,10 @@ const envSchema = z.object({
     .min(5)
     .max(7 * 24 * 3600)
     .default(300),
+  BAZAAR_PUBLIC_MARKETPLACES: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
   BAZAAR_LOG_REQUESTS: z
     .enum(["0", "1", "true", "false"])
     .default("0")
@@ -125,6 +129,8 @@ export interface Config {
   uploadDir: string;
   /** how often each marketplace of the local zone is monitored */
   marketMonitorSeconds: number;
+  /** a new installation registers the public catalogs (OpenNebula Public, Linux Containers) */
+  publicMarketplaces: boolean;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     jobRetentionDays: e.BAZAAR_JOB_RETENTION_DAYS,
     jobFailedRetentionDays: e.BAZAAR_JOB_FAILED_RETENTION_DAYS,
     marketMonitorSeconds: e.BAZAAR_MARKET_MONITOR_SECONDS,
+    publicMarketplaces: e.BAZAAR_PUBLIC_MARKETPLACES,
     uploadDir: path.resolve(/*turbopackIgnore: true*/ e.BAZAAR_UPLOAD_DIR ?? path.join(dataDir, "uploads")),
   };
 }

@@ -5,6 +5,7 @@ import type {
   AppChildDto,
   AppDto,
   ImportPlanDto,
+  copyApp as copyOp,
   importApp as importOp,
   listAppFacets as facetsOp,
   publishApp as publishOp,
@@ -30,6 +31,9 @@ export type UpdateAppInput = BodyOf<typeof updateOp>;
 export type ImportAppInput = BodyOf<typeof importOp>;
 /** What an import will create, once started: the job moving the bytes and the images it fills. */
 export type ImportAppResult = z.infer<NonNullable<(typeof importOp)["response"]>>;
+export type CopyAppInput = BodyOf<typeof copyOp>;
+/** A copy, once started: its job and the copies it fills (the app's first). */
+export type CopyAppResult = z.infer<NonNullable<(typeof copyOp)["response"]>>;
 export type LockLevel = NonNullable<AppDto["lockLevel"]>;
 
 export const listApps = (filters: AppFilters, signal?: AbortSignal) =>
@@ -67,6 +71,13 @@ export const previewAppImport = (id: number, input: ImportAppInput, signal?: Abo
  */
 export const importApp = (id: number, input: ImportAppInput) =>
   api<ImportAppResult>(`/apps/${id}/import`, { method: "POST", body: input });
+
+/**
+ * Copies an app with its child apps into a private marketplace of the local zone; one job
+ * copies and verifies the bytes of every image.
+ */
+export const copyApp = (id: number, input: CopyAppInput) =>
+  api<CopyAppResult>(`/apps/${id}/copy`, { method: "POST", body: input });
 
 /** A plain link: the browser streams the bytes to disk (Range requests resume). */
 export const appDownloadHref = (id: number) => `/api/v1/apps/${id}/download`;

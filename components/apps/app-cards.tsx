@@ -10,23 +10,40 @@ import type { AppDto } from "./api";
 import { AppActivity } from "./app-activity";
 import type { AppFilterName } from "./app-filters";
 import { canImport } from "./app-state";
-import { AppName, AppTags, AppTypeBadge } from "./apps-table";
+import { AppLogo, AppName, AppTags, AppTypeBadge } from "./apps-table";
 import { ImportAppButton } from "./import-app-modal";
 
+/** One line for a card: a public catalog's short description, else the description's first line. */
+function summaryOf(app: AppDto): string {
+  return app.shortDescription.trim() || (app.description.split("\n").find((line) => line.trim()) ?? "").trim();
+}
+
 function AppCard({ app }: { app: AppDto }) {
+  const summary = summaryOf(app);
+  const byline = [app.version && `v${app.version}`, app.publisher].filter(Boolean).join(" · ");
   return (
     <Card withBorder padding="md" component="article" aria-label={`App ${app.name}`}>
       <Stack gap="xs" h="100%">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
-          <AppName app={app} />
+          <Group gap="sm" wrap="nowrap" align="flex-start" miw={0}>
+            <AppLogo app={app} />
+            <Stack gap={0} miw={0}>
+              <AppName app={app} />
+              {byline ? (
+                <Text size="xs" c="dimmed" truncate="end">
+                  {byline}
+                </Text>
+              ) : null}
+            </Stack>
+          </Group>
           <StateBadge state={app.state} />
         </Group>
-        <Text size="sm" c={app.description ? undefined : "dimmed"} lineClamp={3}>
-          {app.description || "No description"}
+        <Text size="sm" c={summary ? undefined : "dimmed"} lineClamp={3}>
+          {summary || "No description"}
         </Text>
         <Group gap={4}>
           <AppTypeBadge app={app} />
-          {[app.version && `v${app.version}`, app.format, app.hypervisor, app.architecture].filter(Boolean).map((v) => (
+          {[app.format, app.hypervisor, app.architecture].filter(Boolean).map((v) => (
             <Badge key={v} size="sm" variant="light" color="gray" tt="none">
               {v}
             </Badge>

@@ -21,6 +21,7 @@ import { AppContentsTab } from "./app-contents-tab";
 import { AppInfoTab } from "./app-info-tab";
 import { APP_TYPE_LABELS, canDownload, canImport, lockRefusal, partsText } from "./app-state";
 import { AppTemplateTab } from "./app-template-tab";
+import { CopyAppButton } from "./copy-app-modal";
 import { EditAppButton } from "./edit-app-modal";
 import { ImportAppButton } from "./import-app-modal";
 import { LockActions } from "./lock-actions";
@@ -52,6 +53,8 @@ function AppView({ app }: { app: AppDto }) {
     (app.zone.id !== zone.id ? `Only zone ${app.zone.name} can delete its apps` : undefined) ??
     usedByRefusal(app);
   const composite = app.type !== "IMAGE";
+  // a public catalog's app is rewritten by each sync: the server refuses edits and deletes
+  const fromCatalog = app.upstreamKey !== null;
 
   return (
     <>
@@ -69,6 +72,7 @@ function AppView({ app }: { app: AppDto }) {
         }
       >
         {canImport(app) ? <ImportAppButton app={app} /> : null}
+        <CopyAppButton app={app} />
         {canDownload(app) ? (
           <Button
             component="a"
@@ -90,21 +94,23 @@ function AppView({ app }: { app: AppDto }) {
           />
         ) : null}
         <LockActions app={app} disabled={!canManage} />
-        <EditAppButton app={app} disabled={!!manageRefused} />
-        <DeleteAction
-          variant="button"
-          kind="app"
-          name={app.name}
-          consequence={
-            composite
-              ? `The app ${app.name} will be deleted from marketplace ${refName(app.marketplace)}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
-              : `The app ${app.name} and its bytes in marketplace ${refName(app.marketplace)} will be deleted. Images imported from it stay. This cannot be undone.`
-          }
-          option={composite && app.childCount ? "Also delete the child apps it created" : undefined}
-          disabledReason={deleteRefused}
-          onDelete={(withChildren) => remove.mutateAsync({ id: app.id, withChildren })}
-          onDeleted={() => router.push("/apps")}
-        />
+        {fromCatalog ? null : <EditAppButton app={app} disabled={!!manageRefused} />}
+        {fromCatalog ? null : (
+          <DeleteAction
+            variant="button"
+            kind="app"
+            name={app.name}
+            consequence={
+              composite
+                ? `The app ${app.name} will be deleted from marketplace ${refName(app.marketplace)}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
+                : `The app ${app.name} and its bytes in marketplace ${refName(app.marketplace)} will be deleted. Images imported from it stay. This cannot be undone.`
+            }
+            option={composite && app.childCount ? "Also delete the child apps it created" : undefined}
+            disabledReason={deleteRefused}
+            onDelete={(withChildren) => remove.mutateAsync({ id: app.id, withChildren })}
+            onDeleted={() => router.push("/apps")}
+          />
+        )}
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
         ID {app.id} · {APP_TYPE_LABELS[app.type]}
@@ -120,6 +126,12 @@ function AppView({ app }: { app: AppDto }) {
         {app.state === "READY" && isShown(app.marketplace) && !app.marketplace.enabled ? (
           <Alert color="gray" title="Marketplace disabled">
             Marketplace {app.marketplace.name} is disabled: its apps cannot be imported until it is enabled again.
+          </Alert>
+        ) : null}
+        {fromCatalog ? (
+          <Alert color="blue" title="Follows its public catalog">
+            This app is synced from public catalog {refName(app.marketplace)}: it cannot be edited, deleted or given to
+            another owner here. Administrators may disable it.
           </Alert>
         ) : null}
         <AppActivity app={app} withControls />

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { Anchor } from "@mantine/core";
+import { Anchor, Code, Group, Stack, Text } from "@mantine/core";
 import { Hash, sizeText } from "@/components/images/image-info-tab";
 import { RefLink } from "@/components/permissions/object-ref";
 import { formatDateTime } from "@/components/ui/format";
@@ -10,7 +10,7 @@ import { StateBadge } from "@/components/ui/state-badge";
 import type { AppDto } from "./api";
 import { UsedBy } from "./app-contents-tab";
 import { APP_TYPE_LABELS, LOCK_LEVEL_TEXT, partsText } from "./app-state";
-import { AppTags } from "./apps-table";
+import { AppLogo, AppTags } from "./apps-table";
 
 /** The image an image app was published from, while it exists. */
 function originImage(app: AppDto) {
@@ -34,12 +34,46 @@ function originTemplate(app: AppDto) {
   );
 }
 
+/** Where a public catalog's app comes from: the marketplace, and the catalog's own name of the app. */
+function upstreamItems(app: AppDto) {
+  if (app.upstreamKey === null) return [];
+  return [
+    {
+      label: "Origin",
+      value: (
+        <>
+          From public catalog{" "}
+          <RefLink kind="marketplace" href={`/marketplaces/${app.marketplace.id}`} value={app.marketplace} /> as{" "}
+          <Code>{app.upstreamKey}</Code>
+        </>
+      ),
+    },
+  ];
+}
+
 export function AppInfoTab({ app }: { app: AppDto }) {
+  // apps published here rarely have a logo or a short description: no empty header for them
+  const withHeader = app.upstreamKey !== null || !!app.logoUrl || !!app.shortDescription;
+  return (
+    <Stack gap="md" maw={760}>
+      {withHeader ? (
+        <Group gap="md" wrap="nowrap" align="center">
+          <AppLogo app={app} size={64} />
+          {app.shortDescription ? <Text size="sm">{app.shortDescription}</Text> : null}
+        </Group>
+      ) : null}
+      <AppInfoList app={app} />
+    </Stack>
+  );
+}
+
+function AppInfoList({ app }: { app: AppDto }) {
   return (
     <InfoList
       label="App information"
       items={[
         { label: "Type", value: APP_TYPE_LABELS[app.type] },
+        ...upstreamItems(app),
         ...(app.type === "IMAGE" ? [] : [{ label: "Parts", value: partsText(app.childCount) }]),
         ...(app.parents?.length ? [{ label: "Used by", value: <UsedBy parents={app.parents} /> }] : []),
         { label: "State", value: <StateBadge state={app.state} /> },
@@ -71,7 +105,15 @@ export function AppInfoTab({ app }: { app: AppDto }) {
         app.type === "IMAGE"
           ? { label: "Origin image", value: originImage(app) }
           : { label: "Origin template", value: originTemplate(app) },
-        { label: "Description", value: app.description },
+        {
+          label: "Description",
+          // catalogs write descriptions in paragraphs: kept as written
+          value: app.description && (
+            <Text span size="sm" style={{ whiteSpace: "pre-wrap" }}>
+              {app.description}
+            </Text>
+          ),
+        },
         { label: "Owner", value: app.owner.name },
         { label: "Group", value: app.group.name },
         { label: "Created", value: formatDateTime(app.createdAt) },

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { Anchor, Badge, Group, Stack, Text, Tooltip } from "@mantine/core";
-import { IconLock } from "@tabler/icons-react";
+import { Anchor, Avatar, Badge, Group, Stack, Text, Tooltip } from "@mantine/core";
+import { IconDisc, IconLock, IconSitemap, IconTemplate, type Icon } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import type { Page } from "@/components/api/types";
 import { RefLink } from "@/components/permissions/object-ref";
@@ -37,6 +37,35 @@ export function AppName({ app }: { app: AppDto }) {
   );
 }
 
+const TYPE_ICONS: Record<AppDto["type"], Icon> = {
+  IMAGE: IconDisc,
+  VMTEMPLATE: IconTemplate,
+  SERVICE_TEMPLATE: IconSitemap,
+};
+
+/**
+ * The logo a public catalog gives, at a fixed size, or an icon of the app's type when there is
+ * none or it does not load. Decorative: the name is always next to it. The catalog's host sees
+ * no referrer.
+ */
+export function AppLogo({ app, size = 40 }: { app: AppDto; size?: number }) {
+  const TypeIcon = TYPE_ICONS[app.type];
+  return (
+    <Avatar
+      src={app.logoUrl || null}
+      alt=""
+      size={size}
+      radius="sm"
+      variant="light"
+      color={app.type === "IMAGE" ? "blue" : "grape"}
+      imageProps={{ loading: "lazy", referrerPolicy: "no-referrer", width: size, height: size }}
+      styles={{ image: { objectFit: "contain" } }}
+    >
+      <TypeIcon size={Math.round(size * 0.55)} aria-hidden />
+    </Avatar>
+  );
+}
+
 /** The app's type, and how many parts a composite app has ("3 parts"). */
 export function AppTypeBadge({ app }: { app: AppDto }) {
   const parts = partsText(app.childCount);
@@ -63,7 +92,17 @@ export function AppTags({ tags }: { tags: string[] }) {
 function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
   return [
     { accessor: "id", title: "ID", sortable: true, width: 70 },
-    { accessor: "name", title: "Name", sortable: true, render: (a) => <AppName app={a} /> },
+    {
+      accessor: "name",
+      title: "Name",
+      sortable: true,
+      render: (a) => (
+        <Group gap="xs" wrap="nowrap">
+          <AppLogo app={a} size={24} />
+          <AppName app={a} />
+        </Group>
+      ),
+    },
     {
       accessor: "type",
       title: "Type",

@@ -7,7 +7,7 @@ import { imageKeys } from "@/components/images/queries";
 import { jobKeys } from "@/components/jobs/queries";
 import { marketplaceKeys } from "@/components/markets/queries";
 import * as appsApi from "./api";
-import type { AppFilters, ImportAppInput, LockLevel, UpdateAppInput } from "./api";
+import type { AppFilters, CopyAppInput, ImportAppInput, LockLevel, UpdateAppInput } from "./api";
 import { isAppBusy, isAppTreeBusy } from "./app-state";
 
 export const appKeys = createQueryKeys<"apps", AppFilters>("apps");
@@ -140,5 +140,14 @@ export function useImportApp() {
         qc.invalidateQueries({ queryKey: imageKeys.all }),
         qc.invalidateQueries({ queryKey: datastoreKeys.all }),
       ]),
+  });
+}
+
+/** A copy creates apps in a marketplace (its room, its app count) and starts one job. */
+export function useCopyApp() {
+  const invalidate = useInvalidateApps();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: number; input: CopyAppInput }) => appsApi.copyApp(id, input),
+    onSettled: invalidate,
   });
 }

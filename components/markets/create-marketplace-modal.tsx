@@ -1,18 +1,7 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  SegmentedControl,
-  Stack,
-  Stepper,
-  Text,
-  Textarea,
-  TextInput,
-} from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import { Alert, Button, Group, Modal, Radio, Stack, Stepper, Text, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconPlugConnected, IconPlus } from "@tabler/icons-react";
@@ -24,13 +13,19 @@ import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { MarketplaceDto } from "./api";
 import { DriverFields, type MarketForm } from "./driver-fields";
 import {
+  adminOnlyDriver,
   ATTRIBUTE_LABELS,
+  DRIVER_DESCRIPTIONS,
   DRIVER_KEYS,
   DRIVER_OPTIONS,
   driverBody,
   formatAttribute,
+  isPublicDriver,
+  marketErrorTarget,
+  marketFieldErrors,
   marketFormValidate,
   marketFormValues,
+  withDriver,
   type MarketFormValues,
 } from "./market-drivers";
 import { useCheckMarketplace, useCreateMarketplace } from "./queries";
@@ -105,7 +100,7 @@ function CreateMarketplaceWizard({ onDone }: { onDone: () => void }) {
             onDone();
           },
           onError: (err) => {
-            notifyError(err, form);
+            notifyError(err, marketErrorTarget(form));
             if (err instanceof ApiError) showStepOf(err.invalidParams[0]?.name);
           },
         },
@@ -163,37 +158,48 @@ function CreateMarketplaceWizard({ onDone }: { onDone: () => void }) {
 
 function GeneralStep({ form }: { form: MarketForm }) {
   const { isAdmin } = useSession().user;
-  const driverLabelId = useId();
-  // an http marketplace writes to a directory of this server: the server lets only admins choose one
-  const drivers = DRIVER_OPTIONS.map((d) => ({ ...d, disabled: d.value === "http" && !isAdmin }));
   return (
     <Stack>
       <TextInput label="Name" data-autofocus autoComplete="off" {...form.getInputProps("name")} />
       <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
-      <Stack gap={4}>
-        <Text size="sm" fw={500} id={driverLabelId}>
-          Driver
-        </Text>
-        <SegmentedControl aria-labelledby={driverLabelId} data={drivers} {...form.getInputProps("driver")} />
-        <Text size="xs" c="dimmed">
-          {form.values.driver === "http"
-            ? "Apps are files in a directory of this server, served over HTTP."
-            : "Apps are objects in a bucket of Amazon S3 or an S3-compatible service."}
-          {isAdmin ? null : " Only administrators create HTTP marketplaces."}
-        </Text>
-      </Stack>
+      <Radio.Group
+        label="Driver"
+        {...form.getInputProps("driver")}
+        // s3 and the public catalogs share the endpoint field, each with its own default
+        onChange={(driver) => form.setValues(withDriver(form.values, driver as MarketFormValues["driver"]))}
+      >
+        <Stack gap="xs" mt="xs">
+          {DRIVER_OPTIONS.map((d) => {
+            // http writes to a directory of this server and a catalog's endpoint is trusted like a
+            // mirror: the server lets only admins create either
+            const refused = adminOnlyDriver(d.value) && !isAdmin;
+            return (
+              <Radio
+                key={d.value}
+                value={d.value}
+                label={d.label}
+                disabled={refused}
+                description={`${DRIVER_DESCRIPTIONS[d.value]}${refused ? " Only administrators create these." : ""}`}
+              />
+            );
+          })}
+        </Stack>
+      </Radio.Group>
     </Stack>
   );
 }
 
-/** Tries the attributes without saving them: free space on success, the field at fault on failure. */
+/**
+ * Tries the attributes without saving them: free space on success (a public catalog has none:
+ * that it answered), the field at fault on failure.
+ */
 function TestConnection({ form, check }: { form: MarketForm; check: ReturnType<typeof useCheckMarketplace> }) {
   const test = () => {
     const invalid = stepFields(1, form.values).filter((path) => form.validateField(path).hasError);
     if (invalid.length > 0) return;
     check.mutate(driverBody(form.values), {
       onError: (err) => {
-        if (err instanceof ApiError) form.setErrors(err.fieldErrors());
+        if (err instanceof ApiError) form.setErrors(marketFieldErrors(err.fieldErrors()));
       },
     });
   };
@@ -211,7 +217,9 @@ function TestConnection({ form, check }: { form: MarketForm; check: ReturnType<t
       </Group>
       {check.isSuccess ? (
         <Alert color="green" title="Connection works" role="status">
-          {formatBytes(check.data.capacity.freeBytes)} free of {formatBytes(check.data.capacity.totalBytes)}.
+          {check.data.capacity
+            ? `${formatBytes(check.data.capacity.freeBytes)} free of ${formatBytes(check.data.capacity.totalBytes)}.`
+            : "Catalog reachable. Its apps are read when the marketplace is monitored."}
         </Alert>
       ) : null}
       {check.isError ? (
@@ -230,7 +238,10 @@ function Review({ values: v }: { values: MarketFormValues }) {
     <Stack gap="xs">
       <Text size="sm">
         Marketplace <b>{v.name.trim()}</b> will be created in zone {zone.name}, enabled, after the server has checked
-        its backend. Every zone will see it; only this one can publish apps to it.
+        its backend. Every zone will see it;{" "}
+        {isPublicDriver(v.driver)
+          ? "this one reads its apps from the catalog when monitoring it. Nobody can publish to it."
+          : "only this one can publish apps to it."}
       </Text>
       <InfoList
         label="New marketplace"

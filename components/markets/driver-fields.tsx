@@ -1,9 +1,14 @@
 "use client";
 
-import { NumberInput, SimpleGrid, Stack, Switch, TextInput } from "@mantine/core";
+import { MultiSelect, NumberInput, SimpleGrid, Stack, Switch, TextInput } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
 import { PasswordField } from "@/components/ui/password-field";
-import { ATTRIBUTE_LABELS as L, type MarketFormValues } from "./market-drivers";
+import {
+  ARCHITECTURE_OPTIONS,
+  ATTRIBUTE_LABELS as L,
+  DEFAULT_ENDPOINTS,
+  type MarketFormValues,
+} from "./market-drivers";
 
 export type MarketForm = UseFormReturnType<MarketFormValues>;
 
@@ -12,18 +17,60 @@ interface DriverFieldsProps {
   /** editing: an empty secret keeps the stored one */
   secretSet?: boolean;
   editing?: boolean;
+  /** shown but not changeable (a public catalog's attributes, for users who are not administrators) */
+  readOnly?: boolean;
 }
 
 /** The chosen driver's attributes (OpenNebula's PUBLIC_DIR, BASE_URL, ACCESS_KEY_ID…). */
-export function DriverFields({ form, editing, secretSet }: DriverFieldsProps) {
+export function DriverFields({ form, editing, secretSet, readOnly }: DriverFieldsProps) {
   const text = (key: keyof MarketFormValues["config"]) => ({
     label: L[key],
     autoComplete: "off",
     spellCheck: false,
+    readOnly,
     ...form.getInputProps(`config.${key}`),
   });
+  const { driver } = form.values;
 
-  if (form.values.driver === "http") {
+  if (driver === "one" || driver === "linuxcontainers") {
+    return (
+      <Stack>
+        <TextInput
+          {...text("endpoint")}
+          description={
+            driver === "one"
+              ? "The OpenNebula public marketplace, or a mirror of it"
+              : "A simplestreams server: images.linuxcontainers.org, or a mirror of it"
+          }
+          placeholder={DEFAULT_ENDPOINTS[driver]}
+        />
+        {driver === "one" ? (
+          <TextInput
+            {...text("version")}
+            description="The OpenNebula version whose catalog is asked for: the server answers the catalog of that version"
+            placeholder="7.4"
+          />
+        ) : (
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <MultiSelect
+              label={L.architectures}
+              description="The images offered for these architectures"
+              data={ARCHITECTURE_OPTIONS}
+              readOnly={readOnly}
+              {...form.getInputProps("config.architectures")}
+            />
+            <TextInput
+              {...text("variant")}
+              description="The image variant: default, or cloud for images with cloud-init"
+              placeholder="default"
+            />
+          </SimpleGrid>
+        )}
+      </Stack>
+    );
+  }
+
+  if (driver === "http") {
     return (
       <Stack>
         <TextInput

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Button, Group, Tabs, Text, Tooltip } from "@mantine/core";
+import { Alert, Badge, Button, Group, Tabs, Text, Tooltip } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { AppsCatalog } from "@/components/apps/apps-catalog";
 import { APP_LIST_DEFAULTS } from "@/components/apps/app-filters";
@@ -19,7 +19,7 @@ import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
 import type { MarketplaceDto } from "./api";
 import { EditMarketplaceButton } from "./edit-marketplace-modal";
-import { MarketplaceInfoTab } from "./marketplace-info-tab";
+import { lastMonitoredText, MarketplaceInfoTab } from "./marketplace-info-tab";
 import {
   useDeleteMarketplace,
   useInvalidateMarketplaces,
@@ -33,14 +33,17 @@ export function MarketplaceDetail({ id }: { id: number }) {
   return <QueryView query={query}>{(market) => <MarketplaceView market={market} />}</QueryView>;
 }
 
-/** Measures the backend now; the result (capacity or error) is stored and shown in the Info tab. */
+/**
+ * Measures the backend now, or syncs a public catalog's apps (which has no capacity to measure);
+ * the result (capacity or error) is stored and shown.
+ */
 function MonitorButton({ market, noManage }: { market: MarketplaceDto; noManage?: string }) {
   const monitor = useMonitorMarketplace();
   const refused =
     noManage ??
     (!market.local
       ? `Only zone ${market.zone.name} monitors this marketplace`
-      : !market.capabilities.monitor
+      : !market.capabilities.monitor && !market.public
         ? "This driver cannot be monitored"
         : undefined);
   const button = (
@@ -55,9 +58,11 @@ function MonitorButton({ market, noManage }: { market: MarketplaceDto; noManage?
             m.monitorError
               ? notifyError(new Error(`Monitoring ${m.name} failed: ${m.monitorError}`))
               : notifySuccess(
-                  m.capacity
-                    ? `Marketplace ${m.name} monitored: ${formatBytes(m.capacity.freeBytes)} free of ${formatBytes(m.capacity.totalBytes)}`
-                    : `Marketplace ${m.name} monitored`,
+                  m.public
+                    ? `Catalog ${m.name} synced: ${m.appCount === 1 ? "1 app" : `${m.appCount} apps`}`
+                    : m.capacity
+                      ? `Marketplace ${m.name} monitored: ${formatBytes(m.capacity.freeBytes)} free of ${formatBytes(m.capacity.totalBytes)}`
+                      : `Marketplace ${m.name} monitored`,
                 ),
           onError: (err) => notifyError(err),
         })
@@ -93,6 +98,11 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
           <Group gap="sm">
             {market.name}
             <StateBadge state={market.state} />
+            {market.public ? (
+              <Badge variant="outline" color="blue">
+                Public catalog
+              </Badge>
+            ) : null}
           </Group>
         }
       >
@@ -114,7 +124,13 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
               ? `The marketplace ${market.name} holds ${appsText}; it can only be deleted together with them. Images imported from its apps stay.`
               : `The marketplace ${market.name} will be deleted. It holds no apps.`
           }
-          option={market.appCount > 0 ? `Also delete its ${appsText} and their bytes` : undefined}
+          option={
+            market.appCount === 0
+              ? undefined
+              : market.public
+                ? `Also delete its ${appsText} (the catalog itself keeps offering them)`
+                : `Also delete its ${appsText} and their bytes`
+          }
           disabledReason={
             noManage ?? (market.local ? undefined : `Only zone ${market.zone.name} can delete this marketplace`)
           }
@@ -124,7 +140,13 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
       </PageHeader>
       <Text size="sm" c="dimmed" mb="md">
         ID {market.id} · {market.driverLabel} · zone {market.zone.name} · created {formatDateTime(market.createdAt)}
+        {market.public ? ` · Apps: ${market.appCount} · Last synced: ${lastMonitoredText(market)}` : null}
       </Text>
+      {market.monitorError ? (
+        <Alert color="red" role="alert" title={market.public ? "Sync failed" : "Monitoring failed"} mb="md" maw={760}>
+          {market.monitorError}
+        </Alert>
+      ) : null}
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

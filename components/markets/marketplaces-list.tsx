@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { Anchor, Badge, Group, Select, Stack, Text } from "@mantine/core";
+import { Anchor, Badge, Group, Select, Stack, Text, Tooltip } from "@mantine/core";
+import { IconAlertTriangle } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import { CapacityBar } from "@/components/datastores/capacity-bar";
 import { useZoneOptions } from "@/components/zones/queries";
@@ -21,6 +22,24 @@ const STATE_OPTIONS = [
   { value: "false", label: "Disabled" },
 ];
 
+/** A red mark by the state when the last monitor failed; the reason in its tooltip (and in full on the detail page). */
+function MonitorErrorMark({ market: m }: { market: MarketplaceDto }) {
+  if (!m.monitorError) return null;
+  const label = `${m.public ? "Sync" : "Monitoring"} failed: ${m.monitorError}`;
+  return (
+    <Tooltip label={label} multiline w={360} withArrow>
+      <IconAlertTriangle
+        size={16}
+        color="var(--mantine-color-red-6)"
+        role="img"
+        aria-label={label}
+        data-testid="monitor-error"
+        tabIndex={0}
+      />
+    </Tooltip>
+  );
+}
+
 const columns: DataTableColumn<MarketplaceDto>[] = [
   { accessor: "id", title: "ID", sortable: true, width: 70 },
   {
@@ -38,13 +57,30 @@ const columns: DataTableColumn<MarketplaceDto>[] = [
     title: "Driver",
     sortable: true,
     render: (m) => (
-      <Badge variant="light" color="gray" tt="none">
-        {m.driverLabel}
-      </Badge>
+      <Group gap={4}>
+        <Text span size="sm">
+          {m.driverLabel}
+        </Text>
+        {m.public ? (
+          <Badge variant="outline" color="blue" tt="none">
+            Public catalog
+          </Badge>
+        ) : null}
+      </Group>
     ),
   },
   { accessor: "zone", title: "Zone", render: (m) => m.zone.name },
-  { accessor: "state", title: "State", render: (m) => <StateBadge state={m.state} /> },
+  {
+    accessor: "state",
+    title: "State",
+    width: 150,
+    render: (m) => (
+      <Group gap={6} wrap="nowrap">
+        <StateBadge state={m.state} />
+        <MonitorErrorMark market={m} />
+      </Group>
+    ),
+  },
   { accessor: "appCount", title: "Apps", textAlign: "right", width: 80 },
   {
     accessor: "capacity",
@@ -54,8 +90,9 @@ const columns: DataTableColumn<MarketplaceDto>[] = [
       m.capacity ? (
         <CapacityBar capacity={m.capacity} name={m.name} />
       ) : (
+        // a public catalog has no capacity, ever
         <Text span size="sm" c="dimmed">
-          Not monitored yet
+          {m.public ? "—" : "Not monitored yet"}
         </Text>
       ),
   },

@@ -37,6 +37,11 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number;
 }
 
 async function checkDeletable(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>) {
+  if (app.upstreamKey !== null)
+    throw new AppError(
+      "WRONG_STATE",
+      `App ${app.name} comes from a public catalog and goes when the catalog drops it; disable it instead`,
+    );
   if (app.zoneId !== ctx.zone.id)
     throw new AppError("WRONG_ZONE", `App ${app.name} can only be deleted from its zone, ${app.zone.name}`);
   const active = await db().job.count({

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
@@ -7,21 +6,14 @@ import { PermanentJobError } from "@/lib/jobs/define-job";
 import { defineFlow } from "@/lib/jobs/run-plan";
 import { marketDriverFor } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
-import { runTransfer } from "@/lib/transfer/pipeline";
 import { releaseImage } from "./image-hold";
-
-async function marketOf(marketplaceId: number) {
-  const row = await db().marketplace.findUnique({ where: { id: marketplaceId } });
-  if (!row) throw new PermanentJobError("the marketplace was deleted");
-  return marketDriverFor(row);
-}
+import { removeAppObject, writeAppObject } from "./write-app-object";
 
 /**
- * Copies an image's bytes into its app's object in a marketplace: datastore → md5+sha256 →
- * market driver (a temporary file or an S3 multipart upload, invisible until commit). The
+ * Copies an image's bytes into its app's object in a marketplace (see writeAppObject). The
  * bytes that went out must hash to the image's recorded checksums and the stored object must
  * have the image's size, or nothing is committed. The app stays LOCKED: a later step makes it
- * READY. Each attempt writes anew.
+ * READY.
  */
 export const uploadToMarket = defineStep({
   kind: "market.upload",
@@ -41,43 +33,21 @@ export const uploadToMarket = defineStep({
   }),
   result: z.object({ size: z.number(), md5: z.string(), sha256: z.string(), source: z.string() }),
   async run(ctx, p) {
-    const market = await marketOf(p.marketplaceId);
     const ds = await db().datastore.findUnique({ where: { id: p.image.datastoreId } });
     if (!ds) throw new PermanentJobError("the image to publish is gone");
     const size = p.image.size;
-    // what an attempt that died left under this app's key (this attempt holds the lease)
-    await market.abortStaleUploads((key) => key !== p.storageKey);
-    const handle = await market.beginWrite(p.storageKey, { size, signal: ctx.signal });
-    let source: Readable | undefined;
-    try {
-      source = await datastoreDriverFor(ds).openRead(p.image.key);
-      const result = await runTransfer({
-        source,
-        sink: handle.stream,
-        signal: ctx.signal,
-        decompress: false,
-        onSourceBytes: (bytes) => ctx.progress({ bytesDone: bytes }),
-      });
-      if (result.bytes !== size || result.md5 !== p.image.md5 || result.sha256 !== p.image.sha256)
-        throw new PermanentJobError(
-          `the image's bytes do not match its checksums (read ${result.bytes} of ${size} bytes, sha256 ${result.sha256})`,
-        );
-      ctx.signal.throwIfAborted();
-      await ctx.fence();
-      const { size: written } = await handle.commit();
-      const stored = await market.stat(p.storageKey);
-      if (written !== size || stored?.size !== size) {
-        await market.delete(p.storageKey).catch(() => {});
-        throw new PermanentJobError(
-          `the marketplace stored ${stored?.size ?? "no"} bytes instead of ${size}; the object was removed`,
-        );
-      }
-      return { size, md5: result.md5, sha256: result.sha256, source: market.sourceOf(p.storageKey) };
-    } catch (err) {
-      source?.destroy();
-      await handle.abort();
-      throw err;
-    }
+    return writeAppObject(ctx, {
+      marketplaceId: p.marketplaceId,
+      storageKey: p.storageKey,
+      size,
+      open: () => datastoreDriverFor(ds).openRead(p.image.key),
+      check(read) {
+        if (read.bytes !== size || read.md5 !== p.image.md5 || read.sha256 !== p.image.sha256)
+          throw new PermanentJobError(
+            `the image's bytes do not match its checksums (read ${read.bytes} of ${size} bytes, sha256 ${read.sha256})`,
+          );
+      },
+    });
   },
   async record(tx, p, r) {
     const { count } = await tx.marketplaceApp.updateMany({
@@ -94,14 +64,7 @@ export const uploadToMarket = defineStep({
     });
     if (count !== 1) throw new PermanentJobError("the app is no longer being published");
   },
-  async compensate(p) {
-    const market = await marketOf(p.marketplaceId);
-    // a commit that happened before the failure, an unfinished write of a dead attempt
-    // (its app is still LOCKED, so the sweep below would keep it), parts a dead service kept
-    await market.delete(p.storageKey);
-    await market.abortStaleUploads((key) => key !== p.storageKey);
-    await sweepUnfinished(p.marketplaceId, market);
-  },
+  compensate: (p) => removeAppObject(p.marketplaceId, p.storageKey),
 });
 
 /** The pivot of an image publish: the app becomes READY and its image is released. */

@@ -98,16 +98,30 @@ export const publishCompositeJob = defineFlow({
 
 /**
  * Removes what a composite publish created: the bytes of its new image apps first, then the
- * apps (parent first), releasing the images they held. Apps it reused stay. When a backend
- * refuses to remove some bytes, nothing is deleted: the parent and its parts stay in ERROR,
- * naming the parts whose bytes remain, so that deleting the app later retries (no bytes are
- * ever orphaned); why the publish failed stays on its job. A publish that finished is left
- * alone.
+ * apps (parent first), releasing the images they held. Apps it reused stay. A publish that
+ * finished is left alone (see removeUnfinishedApps).
  */
 export async function rollbackPublish(rootId: number): Promise<void> {
   const root = await db().marketplaceApp.findUnique({ where: { id: rootId } });
   if (!root || root.state === "READY" || root.state === "DISABLED") return;
   const created = treeApps(await loadAppTree(db(), root.id), true);
+  await removeUnfinishedApps(root, created, "the publish");
+}
+
+type MadeApp = Pick<TreeApp, "id" | "name" | "type" | "storageKey" | "marketplaceId" | "originImageId">;
+
+/**
+ * Removes apps a job created and did not finish (`root` and `created`, which may include
+ * it): the bytes of the image apps first, then the apps (root first), releasing the images
+ * they held. When a backend refuses to remove some bytes, nothing is deleted: the apps stay
+ * in ERROR, naming the parts whose bytes remain, so that deleting the app later retries (no
+ * bytes are ever orphaned); why `what` ("the publish") failed stays on its job.
+ */
+export async function removeUnfinishedApps(
+  root: { id: number; marketplaceId: number },
+  created: MadeApp[],
+  what: string,
+): Promise<void> {
   const marketIds = [...new Set([root.marketplaceId, ...created.map((a) => a.marketplaceId)])];
   const markets = new Map(
     (await db().marketplace.findMany({ where: { id: { in: marketIds } } })).map((m) => [m.id, marketDriverFor(m)]),
@@ -136,12 +150,12 @@ export async function rollbackPublish(rootId: number): Promise<void> {
           state: "ERROR",
           // everyone who sees the app reads this, and the reason may name the publisher's
           // images: it stays on the publisher's job
-          error: `the publish failed (its job says why); the bytes of some parts could not be removed (deleting the app retries): ${failures.join("; ")}`,
+          error: `${what} failed (its job says why); the bytes of some parts could not be removed (deleting the app retries): ${failures.join("; ")}`,
         },
       });
       return;
     }
-    await tx.marketplaceApp.delete({ where: { id: root.id } });
+    await tx.marketplaceApp.deleteMany({ where: { id: root.id } });
     for (const type of ["VMTEMPLATE", "IMAGE"])
       for (const app of created.filter((a) => a.type === type))
         await tx.marketplaceApp.deleteMany({ where: { id: app.id, parents: { none: {} } } });

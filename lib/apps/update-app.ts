@@ -32,6 +32,12 @@ export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInpu
   try {
     const row = await db().$transaction(async (tx) => {
       const app = await findApp({ ...ctx, tx }, id, op);
+      const edited = Object.entries({ ...fields, tags }).find(([, v]) => v !== undefined)?.[0];
+      if (app.upstreamKey !== null && edited)
+        throw new AppError(
+          "WRONG_STATE",
+          `App ${app.name} follows its public catalog, which sets its ${edited}; it can only be disabled or enabled`,
+        );
       if (fields.vmTemplate !== undefined && app.type !== "IMAGE")
         throw invalid("vmTemplate", `the template of a ${app.type} app names its parts and is fixed by its publish`);
       const data: Record<string, unknown> = { ...fields };

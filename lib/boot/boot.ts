@@ -1,12 +1,16 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { ConfigError, getConfig } from "@/lib/config";
+import { ConfigError, getConfig, type Config } from "@/lib/config";
+import type { DbLike } from "@/lib/auth/context";
 import { db } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { applyMigrations } from "@/lib/db/migrate";
+import { withStartupLock } from "@/lib/db/startup-lock";
+import { isUniqueViolation } from "@/lib/errors";
 import { ensureSecretKey } from "@/lib/crypto/secret-key";
 import { generatePassword } from "@/lib/auth/password";
 import { ADMINS_GROUP } from "@/lib/groups/builtin";
 import { seedBuiltinGroups, seedUser, seedZone } from "@/lib/seed/seed-base";
+import { seedPublicMarketplaces } from "@/lib/seed/seed-public-markets";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
@@ -24,49 +28,90 @@ export async function startLocalWorker() {
 /**
  * Runs once when a server process starts: validates the configuration, prepares the data
  * directory and the secret key, applies migrations, and seeds the local zone, the built-in
- * groups and (on the first start) the admin account.
+ * groups and (on the first start) the admin account. Any number of instances may start at
+ * once, on a new database or an existing one: they take turns under the start-up lock, and
+ * the later ones find the work done.
  */
 export async function boot(log: (line: string) => void = (l) => console.log(`[bazaar] ${l}`)): Promise<void> {
   const config = getConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  ensureSecretKey();
-  await migrate(config, log);
-  const client = db();
-  const zone = await seedZone(client, config.zoneName);
-  await seedBuiltinGroups(client);
-  const adminExists = await client.user.count({ where: { memberships: { some: { group: { name: ADMINS_GROUP } } } } });
-  if (adminExists === 0) {
-    const password = config.adminPassword ?? generatePassword();
-    const admin = await seedUser(client, {
-      username: config.adminUsername,
-      password,
-      groups: [ADMINS_GROUP],
-      displayName: "Administrator",
-    });
-    await recordAudit(
-      { actorName: "system", zoneName: zone.name, requestId: "boot" },
-      {
-        action: "user.create",
-        objectType: "USER",
-        objectId: admin.id,
-        objectName: admin.username,
-        details: { seeded: true },
-      },
-    );
-    if (config.adminPassword) {
-      log(`created admin account "${config.adminUsername}" with the password from BAZAAR_ADMIN_PASSWORD`);
-    } else {
-      log("============================================================");
-      log(`created admin account "${config.adminUsername}" with password: ${password}`);
-      log("it is shown only this once: sign in and change it in Profile");
-      log("============================================================");
-    }
-  }
+  const zone = await withStartupLock(
+    config,
+    async () => {
+      // instances sharing a data directory would race to create the key file
+      ensureSecretKey();
+      await applyMigrations(config, log);
+      return seedInstallation(config, log);
+    },
+    log,
+  );
   for (const tool of ["qemu-img", "bzip2", "xz"]) {
     if (!(await hasCommand(tool)))
       log(`WARNING: ${tool} is not installed; image imports will fail (Debian: qemu-utils, bzip2, xz-utils)`);
   }
   log(`zone "${zone.name}", database ${config.databaseProvider}, data in ${config.dataDir}`);
+}
+
+const hasAdmin = (client: DbLike) =>
+  client.user.count({ where: { memberships: { some: { group: { name: ADMINS_GROUP } } } } }).then((n) => n > 0);
+
+/**
+ * The local zone and the built-in groups; on a new installation (no admin yet) also the admin
+ * and the public marketplaces, in one transaction so that an instance that dies half-way
+ * leaves a new installation behind, not an admin without them. Runs under the start-up lock,
+ * so exactly one instance creates the admin and prints its password.
+ */
+async function seedInstallation(config: Config, log: (line: string) => void) {
+  const client = db();
+  const zone = await seedZone(client, config.zoneName);
+  await seedBuiltinGroups(client);
+  if (await hasAdmin(client)) return zone;
+  const password = config.adminPassword ?? generatePassword();
+  try {
+    await client.$transaction(
+      async (tx) => {
+        const admin = await seedUser(tx, {
+          username: config.adminUsername,
+          password,
+          groups: [ADMINS_GROUP],
+          displayName: "Administrator",
+        });
+        await recordAudit(
+          { actorName: "system", zoneName: zone.name, requestId: "boot", tx },
+          {
+            action: "user.create",
+            objectType: "USER",
+            objectId: admin.id,
+            objectName: admin.username,
+            details: { seeded: true },
+          },
+        );
+        // a new installation: the public catalogs come with it
+        if (config.publicMarketplaces)
+          await seedPublicMarketplaces(tx, { zoneId: zone.id, userId: admin.id, groupId: admin.primaryGroupId });
+      },
+      // the password hash alone may take a good part of the default 5 s on a busy machine
+      { timeout: 60_000 },
+    );
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    // an instance that did not take the lock (an earlier version) created the admin meanwhile
+    if (await hasAdmin(client)) return zone;
+    throw new Error(
+      `No user is in the "${ADMINS_GROUP}" group, and a user "${config.adminUsername}" exists already: ` +
+        "add a user to that group, or set BAZAAR_ADMIN_USERNAME to a free name to create a new admin",
+      { cause: err },
+    );
+  }
+  if (config.adminPassword) {
+    log(`created admin account "${config.adminUsername}" with the password from BAZAAR_ADMIN_PASSWORD`);
+  } else {
+    log("============================================================");
+    log(`created admin account "${config.adminUsername}" with password: ${password}`);
+    log("it is shown only this once: sign in and change it in Profile");
+    log("============================================================");
+  }
+  return zone;
 }
 
 function hasCommand(name: string): Promise<boolean> {

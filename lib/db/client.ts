@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { getConfig, type Config } from "@/lib/config";
+import { withImmediateTransactions } from "./immediate-transactions";
 import { PrismaClient as PgClient } from "./generated/postgres";
 import { PrismaClient as SqliteClient, Prisma } from "./generated/sqlite";
 
@@ -15,7 +16,10 @@ export { Prisma };
 
 function createClient(config: Config): Db {
   if (config.databaseProvider === "sqlite") {
-    const adapter = new PrismaBetterSQLite3({ url: `file:${config.sqlitePath}`, timeout: 10_000 });
+    // a worker process may write the same file: see immediate-transactions.ts
+    const adapter = withImmediateTransactions(
+      new PrismaBetterSQLite3({ url: `file:${config.sqlitePath}`, timeout: 10_000 }),
+    );
     return new SqliteClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: config.databaseUrl });

@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "@/lib/config";
+import { withStartupLock } from "./startup-lock";
 
 /**
  * Applies the checked-in SQL migrations (prisma/migrations/<provider>/<name>/migration.sql)
  * in name order and records them in `_bazaar_migrations`. One runner for both providers:
  * `prisma migrate deploy` cannot run on PostgreSQL with the JS engine (prisma/orm#27403).
  * An applied migration whose file changed afterwards is an error, never silently re-run.
+ * Instances that start at once take turns (lib/db/startup-lock.ts).
  */
 export interface Migration {
   name: string;
@@ -45,7 +47,13 @@ function checkApplied(applied: Map<string, string>, m: Migration): boolean {
   return true;
 }
 
+/** Applies the pending migrations under the start-up lock, so other instances may be starting meanwhile. */
 export async function migrate(config: Config, log: (line: string) => void = () => {}): Promise<string[]> {
+  return withStartupLock(config, () => applyMigrations(config, log), log);
+}
+
+/** Applies the pending migrations; the caller holds the start-up lock (lib/db/startup-lock.ts). */
+export async function applyMigrations(config: Config, log: (line: string) => void = () => {}): Promise<string[]> {
   const migrations = loadMigrations(migrationsDir(config.databaseProvider));
   return config.databaseProvider === "sqlite"
     ? migrateSqlite(config.sqlitePath!, migrations, log)
@@ -92,8 +100,6 @@ async function migratePostgres(url: string, migrations: Migration[], log: (l: st
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    // Several portal instances may start at once: one migrates, the others wait.
-    await client.query("SELECT pg_advisory_lock(7283001)");
     await client.query(
       "CREATE TABLE IF NOT EXISTS _bazaar_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
     );
@@ -121,7 +127,6 @@ async function migratePostgres(url: string, migrations: Migration[], log: (l: st
     }
     return done;
   } finally {
-    await client.query("SELECT pg_advisory_unlock(7283001)").catch(() => {});
     await client.end();
   }
 }

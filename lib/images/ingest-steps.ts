@@ -92,9 +92,16 @@ async function openSource(
       const market = marketDriverFor(app.marketplace);
       // bytes that are gone will not come back on a retry; the importer may not be allowed to
       // see the marketplace, so the message does not name it
-      if (!(await market.stat(app.storageKey)))
-        throw new PermanentJobError("the app's marketplace no longer has its bytes");
-      return { stream: await market.openRead(app.storageKey, undefined, { signal }), length: Number(app.sizeBytes) };
+      try {
+        if (!(await market.stat(app.storageKey)))
+          throw new PermanentJobError("the app's marketplace no longer has its bytes");
+        return { stream: await market.openRead(app.storageKey, undefined, { signal }), length: Number(app.sizeBytes) };
+      } catch (err) {
+        // a public catalog's file is read from a URL: a refusal (4xx, an address the policy
+        // forbids) will not change by trying again
+        if (err instanceof UrlRefusedError) throw new PermanentJobError(err.message);
+        throw err;
+      }
     }
   }
 }

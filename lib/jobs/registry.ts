@@ -3,6 +3,7 @@ import { importUploadJob, importUrlJob } from "@/lib/images/import-image-job";
 import { publishAppJob } from "@/lib/apps/publish-app-job";
 import { publishCompositeJob } from "@/lib/apps/publish-composite-job";
 import { importAppJob } from "@/lib/apps/import-app-job";
+import { copyAppJob } from "@/lib/apps/copy-app-job";
 import { monitorMarketJob } from "@/lib/markets/monitor-marketplace";
 
 /** Every kind of job a worker can run. */
@@ -12,6 +13,7 @@ const DEFINITIONS: JobDefinition[] = [
   publishAppJob,
   publishCompositeJob,
   importAppJob,
+  copyAppJob,
   monitorMarketJob,
 ] as unknown as JobDefinition[];
 

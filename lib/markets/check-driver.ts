@@ -6,7 +6,7 @@ import type { Ctx } from "@/lib/auth/context";
 import { AppError, forbidden, invalid } from "@/lib/errors";
 import { checkUrlHost, UrlRefusedError } from "@/lib/transfer/url-source";
 import { MarketConfigError, type MarketCapacity } from "./drivers/types";
-import type { MarketDriverSpec } from "./drivers/config";
+import { isPublicDriver, type MarketDriverSpec } from "./drivers/config";
 import { buildMarketDriver } from "./drivers/registry";
 
 /**
@@ -37,6 +37,10 @@ async function vetLocation(ctx: Ctx, spec: MarketDriverSpec) {
     });
     if (other) throw invalid("config.publicDir", `overlaps the directory of marketplace ${other.name}`);
   }
+  // a catalog's endpoint is trusted by the address policy (a company mirror may be on a
+  // private network), so only admins choose one
+  if (isPublicDriver(spec.driver) && !ctx.user.isAdmin)
+    throw forbidden("Only admins may register public catalogs (their endpoint is trusted like a mirror)");
   if (spec.driver === "s3" && spec.config.endpoint && !ctx.user.isAdmin) {
     try {
       await checkUrlHost(new URL(spec.config.endpoint));
@@ -49,16 +53,14 @@ async function vetLocation(ctx: Ctx, spec: MarketDriverSpec) {
 
 /**
  * Vets a driver configuration and asks the backend itself, then measures it; problems name
- * the attribute. Every market driver measures its capacity (MARKET_DRIVER_CAPABILITIES.monitor),
- * which the marketplace rows and the check answer rely on.
+ * the attribute. A driver that cannot measure its capacity (a public catalog) answers null.
  */
-export async function checkDriver(ctx: Ctx, spec: MarketDriverSpec): Promise<MarketCapacity> {
+export async function checkDriver(ctx: Ctx, spec: MarketDriverSpec): Promise<MarketCapacity | null> {
   await vetLocation(ctx, spec);
   const driver = buildMarketDriver(spec);
-  if (!driver.capacity) throw new Error(`The ${driver.name} market driver cannot measure its capacity`);
   try {
     await driver.check();
-    return await driver.capacity();
+    return driver.capacity ? await driver.capacity() : null;
   } catch (err) {
     if (err instanceof MarketConfigError) {
       const field = err.attribute === "secretAccessKey" ? "secrets.secretAccessKey" : `config.${err.attribute}`;
@@ -80,5 +82,8 @@ export async function checkMarketplace({
   if (!ctx.user.createRights.includes("MARKETPLACE")) throw forbidden("Your groups may not create marketplaces");
   const spec = { id: 0, secrets: {}, ...input } as MarketDriverSpec;
   const capacity = await checkDriver(ctx, spec);
-  return { ok: true as const, capacity: { totalBytes: capacity.totalBytes, freeBytes: capacity.freeBytes } };
+  return {
+    ok: true as const,
+    capacity: capacity && { totalBytes: capacity.totalBytes, freeBytes: capacity.freeBytes },
+  };
 }

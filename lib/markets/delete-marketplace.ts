@@ -4,6 +4,8 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { findMarketplace } from "./find-marketplace";
 import { marketDriverFor } from "./market-spec";
+import type { MarketDriverName } from "./drivers/config";
+import { MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
 import { subjectOf } from "@/lib/auth/context";
 import { nameFor, rightsSelect } from "@/lib/permissions/references";
 
@@ -46,8 +48,10 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
   await db().marketplace.update({ where: { id: market.id }, data: { enabled: false } });
   const restore = () => db().marketplace.update({ where: { id: market.id }, data: { enabled: market.enabled } });
   const driver = marketDriverFor(market);
+  // a public catalog's files are the catalog's: its apps are only forgotten
+  const ownsBytes = MARKET_DRIVER_CAPABILITIES[market.driver as MarketDriverName]?.delete ?? true;
   for (const app of apps) {
-    if (!app.storageKey) continue;
+    if (!app.storageKey || !ownsBytes) continue;
     try {
       await driver.delete(app.storageKey);
     } catch (err) {

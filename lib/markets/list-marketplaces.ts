@@ -2,6 +2,7 @@ import { db, type Prisma } from "@/lib/db/client";
 import { containsInsensitive } from "@/lib/db/provider-where";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { whereHolds } from "@/lib/permissions/visibility";
+import type { MarketDriverName } from "./drivers/config";
 import { appCounts, marketplaceInclude, toMarketplaceDto } from "./market-dto";
 
 interface Input {
@@ -10,7 +11,7 @@ interface Input {
   sort: "id" | "name" | "driver" | "createdAt";
   order: "asc" | "desc";
   q?: string;
-  driver?: "http" | "s3";
+  driver?: MarketDriverName;
   enabled?: boolean;
   zoneId?: number;
 }

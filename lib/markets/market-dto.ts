@@ -2,7 +2,7 @@ import type { Prisma } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
 import { holds, type Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
-import { MARKET_DRIVER_LABELS, type MarketDriverName } from "./drivers/config";
+import { isPublicDriver, MARKET_DRIVER_LABELS, type MarketDriverName } from "./drivers/config";
 import { defaultMarketBaseUrl, MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
 import { SECRET_ATTRIBUTES } from "./market-spec";
 
@@ -27,6 +27,7 @@ export async function appCounts(db: DbLike, ids: number[]): Promise<Map<number, 
 /** Where the apps' bytes live, as users see it. */
 function locationOf(row: MarketplaceRow, config: Record<string, unknown>): string {
   if (row.driver === "s3") return `s3://${String(config.bucket)}`;
+  if (isPublicDriver(row.driver)) return String(config.endpoint);
   return (typeof config.baseUrl === "string" && config.baseUrl) || defaultMarketBaseUrl(row.id);
 }
 
@@ -36,7 +37,7 @@ function locationOf(row: MarketplaceRow, config: Record<string, unknown>): strin
  */
 export function toMarketplaceDto(row: MarketplaceRow, ctx: { subject: Subject; zoneId: number }, appCount: number) {
   const driver = row.driver as MarketDriverName;
-  const config = JSON.parse(row.config) as Record<string, string | number | boolean>;
+  const config = JSON.parse(row.config) as Record<string, string | number | boolean | string[]>;
   const mayManage = holds(ctx.subject, row, "MANAGE");
   if (driver === "s3" && !mayManage && typeof config.accessKeyId === "string") {
     config.accessKeyId = mask(config.accessKeyId);
@@ -56,6 +57,7 @@ export function toMarketplaceDto(row: MarketplaceRow, ctx: { subject: Subject; z
     config,
     secretsSet: row.secrets ? sealedNames : [],
     location: locationOf(row, config),
+    public: isPublicDriver(driver),
     capabilities: MARKET_DRIVER_CAPABILITIES[driver],
     appCount,
     capacity: known
@@ -63,6 +65,7 @@ export function toMarketplaceDto(row: MarketplaceRow, ctx: { subject: Subject; z
       : null,
     monitoredAt: row.monitoredAt,
     monitorError: row.monitorError,
+    catalogSkipped: JSON.parse(row.catalogSkipped) as { upstreamId: string; name: string; reason: string }[],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     ...toOwnershipDto(row),

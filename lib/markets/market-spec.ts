@@ -1,6 +1,8 @@
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secret-key";
 import {
   httpMarketConfig,
+  linuxContainersMarketConfig,
+  oneMarketConfig,
   s3MarketConfig,
   s3MarketSecrets,
   type MarketDriverName,
@@ -10,7 +12,12 @@ import { buildMarketDriver } from "./drivers/registry";
 import type { MarketDriver } from "./drivers/types";
 
 /** Which attributes of each driver are secret (stored sealed, never returned). */
-export const SECRET_ATTRIBUTES: Record<MarketDriverName, string[]> = { http: [], s3: ["secretAccessKey"] };
+export const SECRET_ATTRIBUTES: Record<MarketDriverName, string[]> = {
+  http: [],
+  s3: ["secretAccessKey"],
+  one: [],
+  linuxcontainers: [],
+};
 
 export function sealSecrets(secrets: Record<string, string>): string {
   return Object.keys(secrets).length === 0 ? "" : encryptSecret(JSON.stringify(secrets));
@@ -36,6 +43,10 @@ export function specOf(row: { id: number; driver: string; config: string; secret
         config: s3MarketConfig.parse(config),
         secrets: s3MarketSecrets.parse(openSecrets(row.secrets)),
       };
+    case "one":
+      return { id: row.id, driver: "one", config: oneMarketConfig.parse(config), secrets: {} };
+    case "linuxcontainers":
+      return { id: row.id, driver: "linuxcontainers", config: linuxContainersMarketConfig.parse(config), secrets: {} };
     default:
       throw new Error(`Unknown market driver "${row.driver}"`);
   }

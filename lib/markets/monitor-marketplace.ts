@@ -9,9 +9,11 @@ import { findMarketplace } from "./find-marketplace";
 import { marketplaceDtoFor } from "./get-marketplace";
 import { marketDriverFor } from "./market-spec";
 import { sweepUnfinished } from "./sweep-unfinished";
+import { syncCatalog } from "./catalog/apply-sync";
 
 /**
- * Measures a marketplace and stores the result: capacity on success, the reason on failure
+ * Measures a marketplace and stores the result: capacity (a public catalog: its apps synced)
+ * on success, the reason on failure
  * (kept until the next success, shown on its page). Unfinished writes that no publish is
  * writing any more (a crash, an S3 service that was down when the abort was sent) are
  * removed on the way, so no dangling parts or temporary files accumulate.
@@ -21,6 +23,8 @@ export async function measureMarketplace(id: number): Promise<{ error: string }>
   if (!market) return { error: `marketplace ${id} no longer exists` };
   try {
     const driver = marketDriverFor(market);
+    // a public catalog's apps are its entries: monitoring syncs them (a failure changes none)
+    if (driver.readCatalog) await syncCatalog(db(), market, driver);
     // a driver that cannot measure itself is still swept
     const capacity = driver.capacity ? await driver.capacity() : null;
     await sweepUnfinished(id, driver);
@@ -38,10 +42,23 @@ export async function measureMarketplace(id: number): Promise<{ error: string }>
     });
     return { error: "" };
   } catch (err) {
-    const error = (err as Error).message || String(err);
+    const error = monitorErrorOf(err, market.name);
     await db().marketplace.update({ where: { id }, data: { monitoredAt: new Date(), monitorError: error } });
     return { error };
   }
+}
+
+/**
+ * What a failed monitor shows: the backend's reason (it names the URL, bucket or directory).
+ * A failure of the portal itself (its database) is logged, not shown: its text holds internals.
+ */
+function monitorErrorOf(err: unknown, name: string): string {
+  if (err instanceof Error && "clientVersion" in err) {
+    console.error(`[bazaar] monitoring marketplace ${name} failed:`, err);
+    return "the result could not be saved (an internal error; the server log has the details)";
+  }
+  const message = (err instanceof Error && err.message) || String(err);
+  return message.length > 2000 ? `${message.slice(0, 2000)}…` : message;
 }
 
 /** The periodic monitor of one marketplace; a failure is stored and the job ends FAILED with it. */

@@ -2,7 +2,16 @@ import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, conflict, invalid, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { httpMarketConfig, s3MarketConfig, s3MarketSecrets, type MarketDriverSpec } from "./drivers/config";
+import {
+  httpMarketConfig,
+  isPublicDriver,
+  linuxContainersMarketConfig,
+  oneMarketConfig,
+  s3MarketConfig,
+  s3MarketSecrets,
+  type MarketDriverName,
+  type MarketDriverSpec,
+} from "./drivers/config";
 import { checkDriver } from "./check-driver";
 import { findMarketplace } from "./find-marketplace";
 import { marketplaceInclude } from "./market-dto";
@@ -14,7 +23,7 @@ export interface UpdateMarketplaceInput {
   name?: string;
   description?: string;
   enabled?: boolean;
-  config?: Record<string, string | number | boolean>;
+  config?: Record<string, string | number | boolean | string[]>;
   secrets?: Record<string, string>;
 }
 
@@ -31,6 +40,9 @@ async function vetMove(
   config: Record<string, unknown>,
   secrets: Record<string, string> | undefined,
 ) {
+  // a public catalog's apps are its entries, read from the endpoint: a mirror serves them too,
+  // and the next monitor syncs with whatever it offers
+  if (isPublicDriver(current.driver)) return;
   const stored = JSON.parse(current.config) as Record<string, unknown>;
   const moved = LOCATION_ATTRIBUTES.find((k) => k in config && config[k] !== stored[k]);
   if (!moved) return;
@@ -40,6 +52,13 @@ async function vetMove(
   if (current.driver === "s3" && !ctx.user.isAdmin && !secrets?.secretAccessKey)
     throw invalid("secrets.secretAccessKey", "retype the secret access key to use the credentials elsewhere");
 }
+
+const CONFIG_SCHEMAS = {
+  http: httpMarketConfig,
+  s3: s3MarketConfig,
+  one: oneMarketConfig,
+  linuxcontainers: linuxContainersMarketConfig,
+} as const;
 
 /** zod issues of a merged driver config, as field errors under config.* / secrets.* */
 function invalidDriverFields(prefix: string, issues: { path: PropertyKey[]; message: string }[]) {
@@ -61,7 +80,7 @@ export async function updateMarketplace({ ctx, input }: { ctx: Ctx; input: Updat
   let changedConfig: Record<string, unknown> | undefined;
   if (config) await vetMove(ctx, current, config, secrets);
   if (config || secrets) {
-    const schema = current.driver === "s3" ? s3MarketConfig : httpMarketConfig;
+    const schema = CONFIG_SCHEMAS[current.driver as MarketDriverName] ?? httpMarketConfig;
     const merged = schema.safeParse({ ...(JSON.parse(current.config) as object), ...config });
     if (!merged.success) throw invalidDriverFields("config", merged.error.issues);
     let sealed = current.secrets;
@@ -79,11 +98,15 @@ export async function updateMarketplace({ ctx, input }: { ctx: Ctx; input: Updat
     Object.assign(data, {
       config: JSON.stringify(merged.data),
       secrets: sealed,
-      totalBytes: BigInt(capacity.totalBytes),
-      freeBytes: BigInt(capacity.freeBytes),
-      usedBytes: BigInt(capacity.usedBytes),
+      ...(capacity && {
+        totalBytes: BigInt(capacity.totalBytes),
+        freeBytes: BigInt(capacity.freeBytes),
+        usedBytes: BigInt(capacity.usedBytes),
+      }),
       monitoredAt: new Date(),
       monitorError: "",
+      // a catalog read from somewhere else is synced by the next monitor, at once
+      monitorDueAt: new Date(),
     });
   }
   if (fields.enabled === true && !current.enabled) data.monitorDueAt = new Date(); // monitor at once

@@ -1,11 +1,38 @@
 import type { DbLike } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
+import { isUniqueViolation } from "@/lib/errors";
 import { ADMINS_GROUP, USERS_GROUP } from "@/lib/groups/builtin";
 import { DEFAULT_GROUP_CREATE_RIGHTS, type ResourceType } from "@/lib/permissions/resources";
 
-/** Seed helpers: idempotent, used by the first start and by tests. */
+/**
+ * Seed helpers: idempotent, used by the first start and by tests. The start-up runs them
+ * under its lock; the zone and the groups are also safe without it (an instance of an
+ * earlier version starting beside this one): a unique violation means another instance
+ * created the row meanwhile, so the row is read instead.
+ */
+
+/**
+ * The row `find` reads, created by `create` when missing. Outside a transaction only: on
+ * PostgreSQL the unique violation would abort the caller's transaction.
+ */
+async function findOrCreate<T>(find: () => Promise<T | null>, create: () => Promise<T>): Promise<T> {
+  const existing = await find();
+  if (existing) return existing;
+  try {
+    return await create();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const created = await find();
+    if (!created) throw err;
+    return created;
+  }
+}
+
 export async function seedZone(db: DbLike, name: string) {
-  return db.zone.upsert({ where: { name }, create: { name }, update: {} });
+  return findOrCreate(
+    () => db.zone.findUnique({ where: { name } }),
+    () => db.zone.create({ data: { name } }),
+  );
 }
 
 export async function seedGroup(
@@ -13,16 +40,20 @@ export async function seedGroup(
   name: string,
   opts: { builtin?: boolean; createRights?: ResourceType[]; description?: string } = {},
 ) {
-  const existing = await db.group.findUnique({ where: { name } });
-  if (existing) return existing;
-  return db.group.create({
-    data: {
-      name,
-      builtin: opts.builtin ?? false,
-      description: opts.description ?? "",
-      createRights: { create: (opts.createRights ?? DEFAULT_GROUP_CREATE_RIGHTS).map((resource) => ({ resource })) },
-    },
-  });
+  return findOrCreate(
+    () => db.group.findUnique({ where: { name } }),
+    () =>
+      db.group.create({
+        data: {
+          name,
+          builtin: opts.builtin ?? false,
+          description: opts.description ?? "",
+          createRights: {
+            create: (opts.createRights ?? DEFAULT_GROUP_CREATE_RIGHTS).map((resource) => ({ resource })),
+          },
+        },
+      }),
+  );
 }
 
 export async function seedBuiltinGroups(db: DbLike) {

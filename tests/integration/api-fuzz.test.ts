@@ -112,7 +112,11 @@ beforeAll(async () => {
   env.examples = {
     template: ['CPU = "1"\nMEMORY = "128"', `CPU = "1"\nMEMORY = "64"\nDISK = [ IMAGE_ID = "${image}" ]`],
     vmTemplate: ['CPU = "1"\nMEMORY = "128"'],
-    config: [{ publicDir: path.join(work, "m1") }, { publicDir: path.join(work, "m2"), baseUrl: env.safeOrigin }],
+    // a public catalog's endpoint is always given: its default is on the internet
+    config: [
+      { publicDir: path.join(work, "m1"), endpoint: env.safeOrigin },
+      { publicDir: path.join(work, "m2"), baseUrl: env.safeOrigin, endpoint: `${env.safeOrigin}/` },
+    ],
     roles: [[{ name: "web", cardinality: 1, vm_template: vmTemplate }]],
   };
 });

@@ -81,6 +81,9 @@ beforeAll(async () => {
       BAZAAR_ADMIN_PASSWORD: ADMIN_PASSWORD,
       BAZAAR_LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES),
       BAZAAR_LOGIN_LOCK_MINUTES: "15",
+      // a test reaching the internet would fail offline: only the files that test the public
+      // catalogs register them (setting this before their hooks run) and point them at fixtures
+      BAZAAR_PUBLIC_MARKETPLACES: process.env.BAZAAR_PUBLIC_MARKETPLACES ?? "false",
     }),
   );
   resetLocalZoneCacheForTests();

@@ -64,6 +64,12 @@ export const appDto = z
     vmTemplate: z.string(),
     /** a SERVICE_TEMPLATE app's OneFlow JSON body ("" for other apps); roles name their child apps by app_id */
     serviceTemplate: z.string(),
+    /** one line for cards and lists (a public catalog's short description) */
+    shortDescription: z.string(),
+    /** the logo a public catalog gives (an http(s) URL), "" for none */
+    logoUrl: z.string(),
+    /** a public catalog's identity of the app, "<id>@<version>" (null for apps published here) */
+    upstreamKey: z.string().nullable(),
     /** the image it was published from, when it still exists */
     originImageId: z.number().int().nullable(),
     /** the VM or service template a composite app was published from */
@@ -353,6 +359,32 @@ export const importApp = defineOperation({
   }),
   status: 201,
   statuses: [502, 507],
+});
+
+export const copyApp = defineOperation({
+  id: "copyApp",
+  method: "POST",
+  path: "/api/v1/apps/{id}/copy",
+  summary:
+    "Copy to marketplace (mirror): copy a READY app of any marketplace and zone, with its child apps, into a private marketplace of the local zone (USE on the app and every child, the create right, and what a publish there needs); one job copies and verifies every image's bytes, any failure removes every copy",
+  tag: "Apps",
+  auth: "user",
+  params: idParams,
+  body: z.object({
+    marketplaceId: dbId,
+    /** the copy's name (the app's own when not given); its child apps keep their names */
+    name: objectName.optional(),
+  }),
+  response: z.object({
+    /** the job that copies the bytes */
+    jobId: z.number().int(),
+    /** the copy of the app, LOCKED until its job is done */
+    app: appDto,
+    /** every copy the job makes: the app's first, then its child apps' */
+    created: z.array(appDto),
+  }),
+  status: 202,
+  statuses: [507],
 });
 
 export const downloadApp = defineOperation({

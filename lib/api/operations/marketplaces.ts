@@ -2,7 +2,14 @@ import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
 import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId } from "@/lib/api/schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
-import { MARKET_DRIVERS, httpMarketConfig, s3MarketConfig, s3MarketSecrets } from "@/lib/markets/drivers/config";
+import {
+  MARKET_DRIVERS,
+  httpMarketConfig,
+  linuxContainersMarketConfig,
+  oneMarketConfig,
+  s3MarketConfig,
+  s3MarketSecrets,
+} from "@/lib/markets/drivers/config";
 import { permissionOperations } from "./shared";
 
 const capabilities = z.object({
@@ -12,6 +19,9 @@ const capabilities = z.object({
   read: z.boolean(),
   range: z.boolean(),
 });
+
+/** A driver attribute's value (linuxcontainers' architectures are a list). */
+const configValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string().max(64)).max(8)]);
 
 export const marketplaceDto = z
   .object({
@@ -29,16 +39,20 @@ export const marketplaceDto = z
      * The driver's non-secret attributes. Users without MANAGE see the S3 access key id
      * masked; secret attributes never appear here.
      */
-    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    config: z.record(z.string(), configValue),
     /** names of the secret attributes that are set (their values are never returned) */
     secretsSet: z.array(z.string()),
-    /** where the apps' bytes are served (http: BASE_URL, resolved; s3: s3://bucket) */
+    /** where the apps' bytes are served (http: BASE_URL, resolved; s3: s3://bucket; public catalogs: the endpoint) */
     location: z.string(),
+    /** a public catalog, whose apps come from monitoring it (they are read-only) */
+    public: z.boolean(),
     capabilities,
     appCount: z.number().int(),
     capacity: z.object({ totalBytes: z.number(), freeBytes: z.number(), usedBytes: z.number() }).nullable(),
     monitoredAt: timestamp.nullable(),
     monitorError: z.string(),
+    /** public catalogs: the entries the last monitor left out and why (at most 200) */
+    catalogSkipped: z.array(z.object({ upstreamId: z.string(), name: z.string(), reason: z.string() })),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -51,6 +65,11 @@ const description = z.string().trim().max(4096, "must be at most 4096 characters
 export const marketplaceDriverBody = z.discriminatedUnion("driver", [
   z.object({ driver: z.literal("http"), config: httpMarketConfig }),
   z.object({ driver: z.literal("s3"), config: s3MarketConfig, secrets: s3MarketSecrets }),
+  z.object({ driver: z.literal("one"), config: oneMarketConfig.default(oneMarketConfig.parse({})) }),
+  z.object({
+    driver: z.literal("linuxcontainers"),
+    config: linuxContainersMarketConfig.default(linuxContainersMarketConfig.parse({})),
+  }),
 ]);
 
 const createBody = z.intersection(
@@ -99,7 +118,11 @@ export const checkMarketplace = defineOperation({
   tag: "Marketplaces",
   auth: "user",
   body: marketplaceDriverBody,
-  response: z.object({ ok: z.literal(true), capacity: z.object({ totalBytes: z.number(), freeBytes: z.number() }) }),
+  response: z.object({
+    ok: z.literal(true),
+    /** null for a public catalog, which has no capacity */
+    capacity: z.object({ totalBytes: z.number(), freeBytes: z.number() }).nullable(),
+  }),
   statuses: [502],
 });
 
@@ -128,7 +151,7 @@ export const updateMarketplace = defineOperation({
       description,
       enabled: z.boolean(),
       /** attributes to change; the others keep their values */
-      config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      config: z.record(z.string(), configValue),
       /** secrets to replace; omitted ones are kept */
       secrets: z.record(z.string(), z.string()),
     })
@@ -155,7 +178,8 @@ export const monitorMarketplace = defineOperation({
   id: "monitorMarketplace",
   method: "POST",
   path: "/api/v1/marketplaces/{id}/monitor",
-  summary: "Monitor a marketplace of the local zone now (capacity); the result is stored and returned",
+  summary:
+    "Monitor a marketplace of the local zone now (capacity; a public catalog's apps are synced); the result is stored and returned",
   tag: "Marketplaces",
   auth: "user",
   params: idParams,

@@ -58,7 +58,7 @@ const ApplianceSchema = z.looseObject({
   publisher: z.string().nullish(),
   short_description: z.string().nullish(),
   description: z.string().nullish(),
-  tags: z.unknown(),
+  tags: z.unknown().optional(),
   format: z.string().nullish(),
   creation_time: count.nullish(),
   "os-arch": z.string().nullish(),

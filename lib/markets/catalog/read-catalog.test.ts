@@ -25,6 +25,10 @@ beforeAll(async () => {
     switch (req.url) {
       case "/one/appliance":
         return send(200, fixture("one-appliances.json"));
+      case "/elsewhere/appliance":
+        // the same server under another origin: not the endpoint, so held to the URL policy
+        res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/one/appliance` });
+        return res.end();
       case "/moved/appliance":
         res.writeHead(302, { location: "/one/appliance" });
         return res.end();
@@ -62,7 +66,7 @@ describe("readOneCatalog", () => {
     expect(parsed.entries.length).toBeGreaterThan(3);
   });
 
-  it("says which URL failed and why: HTTP status, not JSON, not a catalog, unreachable, refused", async () => {
+  it("says which URL failed and why: HTTP status, not JSON, not a catalog, unreachable, refused elsewhere", async () => {
     await expect(readOneCatalog(`${base}/nothing`, { version: "7.4" })).rejects.toThrow(
       `cannot reach ${base}/nothing/appliance: the server answered HTTP 404`,
     );
@@ -75,7 +79,13 @@ describe("readOneCatalog", () => {
     );
     setConfigForTests({ ...getConfig(), urlAllow: [] });
     try {
-      await expect(readOneCatalog(`${base}/one`, { version: "7.4" })).rejects.toThrow(/^cannot reach .*loopback/i);
+      // the endpoint an admin chose is trusted (a mirror on a private network); a hop elsewhere is not
+      await expect(readOneCatalog(`${base}/one`, { version: "7.4" })).resolves.toMatchObject({
+        entries: expect.any(Array),
+      });
+      await expect(readOneCatalog(`${base}/elsewhere`, { version: "7.4" })).rejects.toThrow(
+        /^cannot reach .*loopback/i,
+      );
     } finally {
       setConfigForTests({ ...getConfig(), urlAllow: ["127.0.0.0/8"] });
     }

@@ -1,6 +1,6 @@
 import { openUrl } from "@/lib/transfer/url-source";
 import type { CatalogParse } from "./catalog-entry";
-import { endpointPrefix } from "./endpoint";
+import { endpointBase, endpointPrefix } from "./endpoint";
 import { parseOneCatalog } from "./one-catalog";
 import { parseSimplestreams, parseStreamsIndex, simplestreamsUrl, type SimplestreamsOptions } from "./simplestreams";
 
@@ -13,12 +13,17 @@ export const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
  */
 export async function fetchJson(
   url: string,
-  opts: { userAgent: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number },
+  opts: { userAgent: string; signal?: AbortSignal; timeoutMs?: number; maxBytes?: number; trustedOrigin?: string },
 ): Promise<unknown> {
   const maxBytes = opts.maxBytes ?? MAX_CATALOG_BYTES;
   let res;
   try {
-    res = await openUrl(url, { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000, userAgent: opts.userAgent });
+    res = await openUrl(url, {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      userAgent: opts.userAgent,
+      trustedOrigin: opts.trustedOrigin,
+    });
   } catch (err) {
     throw new Error(`cannot reach ${url}: ${(err as Error).message}`);
   }
@@ -43,6 +48,9 @@ export async function fetchJson(
   }
 }
 
+/** What OpenNebula's own driver sends: the server picks the catalog by the version in it. */
+export const oneUserAgent = (version: string) => `OpenNebula ${version} (Market Driver)`;
+
 /**
  * The OpenNebula public marketplace protocol: `GET <endpoint>/appliance`. The server picks the
  * catalog of the OpenNebula version the User-Agent names (its newest otherwise), so the
@@ -53,7 +61,11 @@ export async function readOneCatalog(
   opts: { version: string; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<CatalogParse> {
   const url = `${endpointPrefix(endpoint)}/appliance`;
-  const body = await fetchJson(url, { ...opts, userAgent: `OpenNebula ${opts.version} (Market Driver)` });
+  const body = await fetchJson(url, {
+    ...opts,
+    userAgent: oneUserAgent(opts.version),
+    trustedOrigin: endpointBase(endpoint).origin,
+  });
   return parseOneCatalog(body, { endpoint });
 }
 
@@ -62,7 +74,12 @@ export async function readSimplestreams(
   endpoint: string,
   opts: Omit<SimplestreamsOptions, "endpoint"> & { signal?: AbortSignal; timeoutMs?: number },
 ): Promise<CatalogParse> {
-  const fetchOpts = { signal: opts.signal, timeoutMs: opts.timeoutMs, userAgent: "Bazaar marketplace monitor" };
+  const fetchOpts = {
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    userAgent: "Bazaar marketplace monitor",
+    trustedOrigin: endpointBase(endpoint).origin,
+  };
   const index = await fetchJson(simplestreamsUrl(endpoint, "streams/v1/index.json"), fetchOpts);
   const { imagesPath } = parseStreamsIndex(index);
   const images = await fetchJson(simplestreamsUrl(endpoint, imagesPath), fetchOpts);

@@ -52,6 +52,13 @@ export function entryDigest(entry: CatalogEntry): string {
   return createHash("sha256").update(stable).digest("hex");
 }
 
+/** A composite app changes when a part it resolves to changes (a newer version of a disk), too. */
+function digestWithParts(entry: CatalogEntry, parts: EntryToWrite["parts"]): string {
+  const own = entryDigest(entry);
+  if (parts.length === 0) return own;
+  return createHash("sha256").update(own).update(JSON.stringify(parts)).digest("hex");
+}
+
 export function planCatalogSync(existing: SyncedApp[], answer: CatalogParse): SyncPlan {
   const { writable, skipped } = resolveParts(answer);
   const plan: SyncPlan = { create: [], update: [], seen: [], missed: [], remove: [], skipped };
@@ -95,7 +102,7 @@ function resolveParts(answer: CatalogParse): { writable: EntryToWrite[]; skipped
       parts.push({ slot: part.slot, key: upstreamKeyOf(found) });
     }
     if (missing) skipped.push({ upstreamId: entry.upstreamId, name: entry.name, reason: missing });
-    else writable.push({ key: upstreamKeyOf(entry), digest: entryDigest(entry), entry, parts });
+    else writable.push({ key: upstreamKeyOf(entry), digest: digestWithParts(entry, parts), entry, parts });
   }
   return { writable: dropBrokenParents(writable, skipped), skipped };
 }

@@ -75,15 +75,65 @@ export const s3MarketSecrets = z.object({
 });
 export type S3MarketSecrets = z.infer<typeof s3MarketSecrets>;
 
-export const MARKET_DRIVERS = ["http", "s3"] as const;
+/** A public catalog's address: an http(s) URL without credentials, query or fragment. */
+const catalogEndpoint = (fallback: string) =>
+  httpUrl
+    .refine((u) => {
+      const url = new URL(u);
+      return !url.username && !url.password && !url.search && !url.hash;
+    }, "must be an http(s) URL without credentials, query or fragment")
+    .default(fallback);
+
+/** The OpenNebula public marketplace protocol (OpenNebula's `one` market driver). */
+export const oneMarketConfig = z.object({
+  endpoint: catalogEndpoint("https://marketplace.opennebula.io"),
+  /**
+   * the OpenNebula version the catalog is asked for: the server answers the catalog of the
+   * version the User-Agent names (its newest otherwise), an older one being smaller
+   */
+  version: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}\.\d{1,2}$/, "must be an OpenNebula version such as 7.4")
+    .default("7.4"),
+});
+export type OneMarketConfig = z.infer<typeof oneMarketConfig>;
+
+/** A simplestreams server (images.linuxcontainers.org): its VM disk images only. */
+export const linuxContainersMarketConfig = z.object({
+  endpoint: catalogEndpoint("https://images.linuxcontainers.org"),
+  architectures: z
+    .array(z.enum(["amd64", "arm64"]))
+    .min(1, "name at least one architecture")
+    .max(2)
+    .transform((a) => [...new Set(a)])
+    .default(["amd64"]),
+  /** the image variant offered ("default", "cloud", …) */
+  variant: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "must be a variant name such as default or cloud")
+    .default("default"),
+});
+export type LinuxContainersMarketConfig = z.infer<typeof linuxContainersMarketConfig>;
+
+export const MARKET_DRIVERS = ["http", "s3", "one", "linuxcontainers"] as const;
 export type MarketDriverName = (typeof MARKET_DRIVERS)[number];
+
+/** Drivers that read a public catalog: their apps come from monitoring, never from a publish. */
+export const PUBLIC_MARKET_DRIVERS: readonly MarketDriverName[] = ["one", "linuxcontainers"];
+export const isPublicDriver = (driver: string) => (PUBLIC_MARKET_DRIVERS as readonly string[]).includes(driver);
 
 export const MARKET_DRIVER_LABELS: Record<MarketDriverName, string> = {
   http: "HTTP server",
   s3: "Amazon S3 or compatible",
+  one: "OpenNebula public marketplace",
+  linuxcontainers: "Linux Containers (simplestreams)",
 };
 
 /** A marketplace as its driver needs it: decrypted secrets, parsed config. */
 export type MarketDriverSpec =
   | { id: number; driver: "http"; config: HttpMarketConfig; secrets: Record<string, never> }
-  | { id: number; driver: "s3"; config: S3MarketConfig; secrets: S3MarketSecrets };
+  | { id: number; driver: "s3"; config: S3MarketConfig; secrets: S3MarketSecrets }
+  | { id: number; driver: "one"; config: OneMarketConfig; secrets: Record<string, never> }
+  | { id: number; driver: "linuxcontainers"; config: LinuxContainersMarketConfig; secrets: Record<string, never> };

@@ -1,6 +1,7 @@
 import { getConfig } from "@/lib/config";
 import type { MarketDriverName, MarketDriverSpec } from "./config";
 import { HttpMarketDriver } from "./http";
+import { LinuxContainersMarketDriver, OneMarketDriver } from "./public-catalog";
 import { S3MarketDriver } from "./s3";
 import type { MarketCapabilities, MarketDriver } from "./types";
 
@@ -8,6 +9,8 @@ import type { MarketCapabilities, MarketDriver } from "./types";
 export const MARKET_DRIVER_CAPABILITIES: Record<MarketDriverName, MarketCapabilities> = {
   http: HttpMarketDriver.capabilities,
   s3: S3MarketDriver.capabilities,
+  one: OneMarketDriver.capabilities,
+  linuxcontainers: LinuxContainersMarketDriver.capabilities,
 };
 
 /** Where the portal itself serves an http market whose baseUrl is left empty. */
@@ -26,6 +29,10 @@ export function buildMarketDriver(spec: MarketDriverSpec): MarketDriver {
       });
     case "s3":
       return new S3MarketDriver({ config: spec.config, secrets: spec.secrets });
+    case "one":
+      return new OneMarketDriver(spec.config);
+    case "linuxcontainers":
+      return new LinuxContainersMarketDriver(spec.config);
     default:
       throw new Error(`Unknown market driver "${(spec as { driver: string }).driver}"`);
   }

@@ -1,4 +1,5 @@
 import type { ByteStore, StoreCapacity, StoredObject } from "@/lib/storage/byte-store";
+import type { CatalogParse } from "../catalog/catalog-entry";
 
 /**
  * What a market driver can do, for the API and the UI before any driver is built
@@ -39,6 +40,12 @@ export interface MarketDriver extends ByteStore<MarketObjectInfo> {
   capacity?(): Promise<MarketCapacity>;
   /** the app's SOURCE as OpenNebula shows it: `<BASE_URL>/<key>` or `s3://<bucket>/<key>` */
   sourceOf(key: string): string;
+  /**
+   * Public catalogs only: the apps the catalog offers now (monitoring writes them), and the
+   * key under which the driver reads the file at a catalog URL (null: not one of its files).
+   */
+  readCatalog?(signal?: AbortSignal): Promise<CatalogParse>;
+  catalogKeyOf?(url: string): string | null;
 }
 
 /** A configuration problem found by check() or at construction, tied to one attribute. */

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { MarketplaceDto } from "./api";
+import {
+  changedConfig,
+  driverBody,
+  formatAttribute,
+  marketFieldErrors,
+  marketFormValidate,
+  marketFormValues,
+  withDriver,
+} from "./market-drivers";
+
+const market = (driver: MarketplaceDto["driver"], config: MarketplaceDto["config"]) =>
+  ({ name: "m", description: "", driver, config }) as MarketplaceDto;
+
+describe("withDriver", () => {
+  it("gives a public catalog its own endpoint and gives it back to s3 as AWS", () => {
+    const one = withDriver(marketFormValues(), "one");
+    expect(one.config.endpoint).toBe("https://marketplace.opennebula.io");
+    const lxc = withDriver(one, "linuxcontainers");
+    expect(lxc.config.endpoint).toBe("https://images.linuxcontainers.org");
+    expect(withDriver(lxc, "s3").config.endpoint).toBe("");
+  });
+
+  it("keeps an endpoint the user typed", () => {
+    const v = marketFormValues();
+    v.config.endpoint = "https://mirror.example.com";
+    expect(withDriver(v, "one").config.endpoint).toBe("https://mirror.example.com");
+  });
+});
+
+describe("driverBody", () => {
+  it("sends a public catalog's attributes only, without secrets", () => {
+    const v = withDriver(marketFormValues(), "linuxcontainers");
+    v.config.variant = " cloud ";
+    expect(driverBody(v)).toEqual({
+      driver: "linuxcontainers",
+      config: { endpoint: "https://images.linuxcontainers.org", architectures: ["amd64"], variant: "cloud" },
+    });
+    expect(driverBody(withDriver(v, "one"))).toEqual({
+      driver: "one",
+      config: { endpoint: "https://marketplace.opennebula.io", version: "7.4" },
+    });
+  });
+});
+
+describe("changedConfig", () => {
+  const stored = market("linuxcontainers", {
+    endpoint: "https://images.linuxcontainers.org",
+    architectures: ["amd64", "arm64"],
+    variant: "default",
+  });
+
+  it("sees no change in the same architectures in another order", () => {
+    const v = marketFormValues(stored);
+    v.config.architectures = ["arm64", "amd64"];
+    expect(changedConfig(v, stored)).toEqual({});
+  });
+
+  it("sends the architectures and the endpoint that changed", () => {
+    const v = marketFormValues(stored);
+    v.config.architectures = ["arm64"];
+    v.config.endpoint = "https://mirror.example.com/";
+    expect(changedConfig(v, stored)).toEqual({ architectures: ["arm64"], endpoint: "https://mirror.example.com/" });
+  });
+});
+
+describe("marketFieldErrors", () => {
+  it("puts a list member's error on the list's field", () => {
+    expect(
+      marketFieldErrors({ "config.architectures.1": "invalid option", "config.endpoint": "must be an http(s) URL" }),
+    ).toEqual({ "config.architectures": "invalid option", "config.endpoint": "must be an http(s) URL" });
+  });
+});
+
+describe("marketFormValidate", () => {
+  const { config } = marketFormValidate({ secretRequired: true });
+
+  it("checks a version and the architectures of their own driver only", () => {
+    const one = withDriver(marketFormValues(), "one");
+    expect(config.version("7", one)).toMatch(/OpenNebula version/);
+    expect(config.version("6.10", one)).toBeNull();
+    expect(config.architectures([], one)).toBeNull();
+    expect(config.architectures([], withDriver(one, "linuxcontainers"))).toMatch(/at least one/);
+  });
+
+  it("requires a public catalog's endpoint but not an s3 one", () => {
+    expect(config.endpoint(" ", withDriver(marketFormValues(), "one"))).toBe("is required");
+    expect(config.endpoint("", withDriver(marketFormValues(), "s3"))).toBeNull();
+  });
+});
+
+describe("formatAttribute", () => {
+  it("joins lists", () => {
+    expect(formatAttribute(["amd64", "arm64"])).toBe("amd64, arm64");
+  });
+});
