@@ -45,7 +45,9 @@ function MonitorButton({ market, noManage }: { market: MarketplaceDto; noManage?
       ? `Only zone ${market.zone.name} monitors this marketplace`
       : !market.capabilities.monitor && !market.public
         ? "This driver cannot be monitored"
-        : undefined);
+        : market.public && !market.enabled
+          ? "Enable the catalog to sync it"
+          : undefined);
   const button = (
     <Button
       variant="default"

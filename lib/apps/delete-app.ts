@@ -16,6 +16,7 @@ import { findApp } from "./find-app";
  */
 export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number; withChildren?: boolean } }) {
   const app = await findApp(ctx, input.id, "delete");
+  refusePublic(app);
   const parents = await db().marketplaceAppChild.findMany({
     where: { childId: app.id },
     select: { parent: { select: { id: true, name: true, ...rightsSelect } } },
@@ -27,7 +28,10 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number;
   const children = input.withChildren ? treeApps(await loadAppTree(db(), app.id), true).reverse() : [];
   const targets = [app];
   for (const child of children) targets.push(await findApp(ctx, child.id, "delete"));
-  for (const target of targets) await checkDeletable(ctx, target);
+  for (const target of targets) {
+    refusePublic(target);
+    await checkDeletable(ctx, target);
+  }
 
   for (const [i, target] of targets.entries()) {
     // a child that another composite app also uses stays
@@ -36,12 +40,16 @@ export async function deleteApp({ ctx, input }: { ctx: Ctx; input: { id: number;
   }
 }
 
-async function checkDeletable(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>) {
+/** A public catalog's app goes when the catalog drops it, never by hand. */
+function refusePublic(app: { name: string; upstreamKey: string | null }) {
   if (app.upstreamKey !== null)
     throw new AppError(
       "WRONG_STATE",
       `App ${app.name} comes from a public catalog and goes when the catalog drops it; disable it instead`,
     );
+}
+
+async function checkDeletable(ctx: Ctx, app: Awaited<ReturnType<typeof findApp>>) {
   if (app.zoneId !== ctx.zone.id)
     throw new AppError("WRONG_ZONE", `App ${app.name} can only be deleted from its zone, ${app.zone.name}`);
   const active = await db().job.count({

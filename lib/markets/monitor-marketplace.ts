@@ -8,6 +8,7 @@ import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findMarketplace } from "./find-marketplace";
 import { marketplaceDtoFor } from "./get-marketplace";
 import { marketDriverFor } from "./market-spec";
+import { isPublicDriver } from "./drivers/config";
 import { sweepUnfinished } from "./sweep-unfinished";
 import { syncCatalog } from "./catalog/apply-sync";
 
@@ -108,6 +109,9 @@ export async function monitorMarketplaceNow({ ctx, input }: { ctx: Ctx; input: {
   const market = await findMarketplace(ctx, input.id, "update");
   if (market.zoneId !== ctx.zone.id)
     throw new AppError("WRONG_ZONE", `Marketplace ${market.name} is monitored by its own zone, ${market.zone.name}`);
+  // a disabled catalog is not synced: its apps stay as they were until it is enabled
+  if (!market.enabled && isPublicDriver(market.driver))
+    throw new AppError("WRONG_STATE", `Marketplace ${market.name} is disabled: enable it to sync its catalog`);
   await measureMarketplace(market.id);
   return marketplaceDtoFor(ctx, await findMarketplace(ctx, input.id));
 }

@@ -20,6 +20,9 @@ async function loadVisible(ctx: Ctx, type: ResourceType, id: number) {
   // local objects (datastores, images, templates) belong to their zone only
   const elsewhere = model.local && row?.zoneId !== ctx.zone.id;
   if (!row || elsewhere || !holds(subjectOf(ctx), row, "USE")) throw notFound(`${model.label} ${id}`);
+  // a public catalog's app is everyone's: whoever was given its marketplace may not hide it
+  if ((row as { upstreamKey?: string | null }).upstreamKey && !ctx.user.isAdmin)
+    throw forbidden(`${model.label} ${row.name} follows its public catalog: only admins change its permissions`);
   return { model, row, client };
 }
 

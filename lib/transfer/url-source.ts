@@ -40,13 +40,16 @@ export class UrlRefusedError extends Error {
   }
 }
 
-/** Throws UrlRefusedError when `address` may not be reached. */
-export function checkAddress(address: string): void {
+/**
+ * Throws UrlRefusedError when `address` may not be reached. A trusted address (the endpoint an
+ * admin configured) skips the private-range rule, never BAZAAR_URL_DENY.
+ */
+export function checkAddress(address: string, opts: { trusted?: boolean } = {}): void {
   const { urlAllow, urlDeny } = getConfig();
   const family = isIP(address) === 6 ? "ipv6" : "ipv4";
   if (blockListOf(urlDeny).check(address, family))
     throw new UrlRefusedError(`the address ${address} is denied by BAZAAR_URL_DENY`);
-  if (blockListOf(urlAllow).check(address, family)) return;
+  if (opts.trusted || blockListOf(urlAllow).check(address, family)) return;
   const reserved = new BlockList();
   for (const [a, b] of PRIVATE_V4) reserved.addSubnet(a, b, "ipv4");
   for (const [a, b] of PRIVATE_V6) reserved.addSubnet(a, b, "ipv6");
@@ -112,7 +115,7 @@ export async function openUrl(raw: string, opts: OpenUrlOptions = {}): Promise<U
       : await lookup(host).catch(() => {
           throw new UrlRefusedError(`cannot resolve host ${host}`);
         });
-    if (url.origin !== opts.trustedOrigin) checkAddress(resolved.address);
+    checkAddress(resolved.address, { trusted: url.origin === opts.trustedOrigin });
     const res = await get(url, resolved, opts);
     const status = res.statusCode ?? 0;
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
@@ -124,16 +127,29 @@ export async function openUrl(raw: string, opts: OpenUrlOptions = {}): Promise<U
       res.resume();
       throw new Error(`${url} ignored the byte range it was asked for`);
     }
+    if (opts.range && status === 206 && !coversRange(res.headers["content-range"], opts.range)) {
+      res.resume();
+      throw new Error(
+        `${url} answered the bytes ${res.headers["content-range"] ?? "(no Content-Range)"} for ${opts.range.start}-${opts.range.end}`,
+      );
+    }
     if (status < 200 || status >= 300) {
       res.resume();
-      // a 4xx will not change by asking again; a 5xx might
+      // a 4xx will not change by asking again (but a timeout or "too many requests" may); a 5xx might
       const message = `the server answered HTTP ${status} for ${url}`;
-      throw status >= 400 && status < 500 ? new UrlRefusedError(message) : new Error(message);
+      const final = status >= 400 && status < 500 && status !== 408 && status !== 429;
+      throw final ? new UrlRefusedError(message) : new Error(message);
     }
     const len = Number(res.headers["content-length"]);
     return { body: res, length: Number.isFinite(len) && len >= 0 ? len : null, finalUrl: url.toString() };
   }
   throw new Error("too many redirects");
+}
+
+/** A 206's `Content-Range: bytes <start>-<end>/<total|*>` is exactly the range asked. */
+function coversRange(header: string | undefined, range: { start: number; end: number }): boolean {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? "");
+  return !!m && Number(m[1]) === range.start && Number(m[2]) === range.end;
 }
 
 function get(url: URL, to: { address: string; family: number }, opts: OpenUrlOptions) {

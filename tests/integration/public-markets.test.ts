@@ -600,7 +600,96 @@ describe("a monitor that fails", () => {
   });
 });
 
+describe("syncs that race or meet awkward names", () => {
+  afterAll(backToDefault);
+
+  it("two monitors of one catalog at once both succeed, and the apps are those it offers once", async () => {
+    addAppliance(cat.state, { ...applianceOf(cat.state, IDS.dbDisk), _id: { $oid: IDS.bare }, version: "9" });
+    const results = await Promise.all([monitor(market.id), monitor(market.id), monitor(market.id)]);
+    for (const m of results) expectSynced(m);
+    const apps = await appsOf(admin, market.id);
+    expect(apps.filter((a) => a.upstreamKey === `${IDS.bare}@9`)).toHaveLength(1);
+    expect(new Set(apps.map((a) => a.upstreamKey)).size).toBe(apps.length);
+  });
+
+  it("two versions of a name of 128 characters get distinct names within 128", async () => {
+    const long = `${"Ü".repeat(120)} disk ok`; // 128 characters
+    for (const [id, version] of [
+      [IDS.bare, "1"],
+      [IDS.dbDisk2, "2"],
+    ])
+      addAppliance(cat.state, { ...applianceOf(cat.state, IDS.dbDisk), _id: { $oid: id }, name: long, version });
+    expectSynced(await monitor(market.id));
+    const named = (await appsOf(admin, market.id)).filter((a) => a.name.startsWith("ÜÜÜ"));
+    expect(named).toHaveLength(2);
+    expect(new Set(named.map((a) => a.name)).size).toBe(2);
+    for (const a of named) expect(a.name.length).toBeLessThanOrEqual(128);
+    expect(named.map((a) => a.name.endsWith(" (1)") || a.name.endsWith(" (2)"))).toEqual([true, true]);
+  });
+
+  it("a VM template cascaded out with its disk while a new version takes its name: the sync goes through", async () => {
+    resetCatalog(cat.state);
+    expectSynced(await monitor(market.id));
+    const db = await appNamed(market.id, "Database");
+    // its disk is withdrawn (the VM template is still listed, but cannot be offered without it)
+    removeAppliance(cat.state, IDS.dbDisk);
+    addAppliance(cat.state, { ...applianceOf(cat.state, IDS.webOs), _id: { $oid: IDS.dbDisk2 }, name: "DB disk 2" });
+    expectSynced(await monitor(market.id));
+    expectSynced(await monitor(market.id));
+    // at the disk's third miss a second version of the VM template comes, on the new disk: the
+    // old one would be renamed "Database (3.1)" and goes with its disk in the same sync
+    const upstream = applianceOf(cat.state, IDS.dbVm);
+    addAppliance(cat.state, { ...upstream, _id: { $oid: IDS.bare }, version: "3.2", disks: ["DB disk 2"] });
+    expectSynced(await monitor(market.id));
+    expect((await admin.get(`/api/v1/apps/${db.id}`)).status).toBe(404);
+    const next = (await appsOf(admin, market.id)).find((a) => a.upstreamKey === `${IDS.bare}@3.2`);
+    expect(next).toMatchObject({ name: "Database (3.2)", childCount: 1 });
+  });
+});
+
 describe("what users may do with public apps", () => {
+  it("even an admin cannot edit its fields or delete it (409), and the app is unchanged", async () => {
+    const app = await appNamed(market.id, "Web OS disk");
+    const edit = await admin.patch(`/api/v1/apps/${app.id}`, { description: "ours now" });
+    expect(edit.status, edit.text).toBe(409);
+    expect(edit.json.detail).toMatch(/follows its public catalog/);
+    const del = await admin.delete(`/api/v1/apps/${app.id}`);
+    expect(del.status, del.text).toBe(409);
+    expect(del.json.detail).toMatch(/public catalog/);
+    expect(await appNamed(market.id, "Web OS disk")).toEqual(app);
+  });
+
+  it("a user given the marketplace owns the apps it syncs but cannot hide them by chmod or chown", async () => {
+    const umaId = (await uma.get("/api/v1/session")).json.user.id;
+    const own = await admin.post(`/api/v1/marketplaces/${market.id}/chown`, { ownerId: umaId });
+    expect(own.status, own.text).toBe(204);
+    try {
+      addAppliance(cat.state, { ...applianceOf(cat.state, IDS.webData), _id: { $oid: IDS.bare }, name: "Uma disk" });
+      expectSynced(await monitor(market.id));
+      const app = await appNamed(market.id, "Uma disk");
+      expect(app.owner.id).toBe(umaId);
+      const chmod = await uma.post(`/api/v1/apps/${app.id}/chmod`, { permissions: "600" });
+      expect(chmod.status, chmod.text).toBe(403);
+      expect(chmod.json.detail).toMatch(/follows its public catalog/);
+      expect((await uma.post(`/api/v1/apps/${app.id}/chown`, { groupId: app.group.id })).status).toBe(403);
+      expect((await appNamed(market.id, "Uma disk")).permissions).toEqual(app.permissions);
+    } finally {
+      expect((await admin.post(`/api/v1/marketplaces/${market.id}/chown`, { ownerId: adminId })).status).toBe(204);
+      removeAppliance(cat.state, IDS.bare);
+    }
+  });
+
+  it("a disabled catalog is not synced: Monitor now says why", async () => {
+    expect((await admin.patch(`/api/v1/marketplaces/${market.id}`, { enabled: false })).status).toBe(200);
+    try {
+      const res = await admin.post(`/api/v1/marketplaces/${market.id}/monitor`);
+      expect(res.status, res.text).toBe(409);
+      expect(res.json.detail).toMatch(/disabled: enable it to sync its catalog/);
+    } finally {
+      expect((await admin.patch(`/api/v1/marketplaces/${market.id}`, { enabled: true })).status).toBe(200);
+    }
+  });
+
   it("a plain user can neither edit nor delete one (4xx, never 5xx), and the app is unchanged", async () => {
     const app = await appNamed(market.id, "Web OS disk");
     const attempts = [

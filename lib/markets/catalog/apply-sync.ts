@@ -45,6 +45,9 @@ export async function syncCatalog(
   const answer = keyedEntries(await driver.readCatalog(signal), driver.catalogKeyOf.bind(driver));
   return db.$transaction(
     async (tx) => {
+      // the first statement writes the marketplace's row: a second sync of the same catalog
+      // (the periodic monitor and "Monitor now") waits here and then reads what this one wrote
+      await tx.marketplace.update({ where: { id: market.id }, data: { monitoredAt: new Date() } });
       const existing = await tx.marketplaceApp.findMany({
         where: { marketplaceId: market.id, upstreamKey: { not: null } },
         select: { id: true, name: true, version: true, upstreamKey: true, upstreamDigest: true, missedMonitors: true },
@@ -53,22 +56,18 @@ export async function syncCatalog(
         existing.map((a) => ({ ...a, upstreamKey: a.upstreamKey! })),
         answer.parse,
       );
+      const relinked = plan.update.map((u) => u.id);
+      const gone = await goneWith(tx, plan.remove, new Set(relinked));
       const listed = new Set(answer.parse.entries.map(upstreamKeyOf));
-      const removing = new Set(plan.remove);
-      const unlisted = existing.filter((a) => !listed.has(a.upstreamKey!) && !removing.has(a.id));
+      const unlisted = existing.filter((a) => !listed.has(a.upstreamKey!) && !gone.has(a.id));
       const { names, unlistedNames } = namesOf(answer.parse.entries, unlisted);
       // an app whose entry did not change may still have to change its name (a second version came)
-      const written = new Set(plan.update.map((u) => u.id));
+      const written = new Set(relinked);
       const renamed = existing
-        .filter((a) => !written.has(a.id) && !removing.has(a.id))
+        .filter((a) => !written.has(a.id) && !gone.has(a.id))
         .map((a) => ({ id: a.id, from: a.name, name: unlistedNames.get(a.id) ?? names.get(a.upstreamKey!)! }))
         .filter((a) => a.name !== a.from);
-      const removed = await removeApps(
-        tx,
-        market.id,
-        plan.remove,
-        plan.update.map((u) => u.id),
-      );
+      const removed = await removeApps(tx, market.id, gone, relinked);
       const counts = await writeEntries(tx, market, plan, { ...answer, names }, renamed);
       if (plan.missed.length)
         await tx.marketplaceApp.updateMany({
@@ -124,27 +123,46 @@ function namesOf(
   const names = new Map<string, string>();
   const taken = new Set<string>();
   for (const e of entries) {
-    let name = appName((counts.get(e.name) ?? 0) > 1 ? `${e.name} (${e.version})` : e.name);
-    if (taken.has(name)) name = appName(`${name} [${e.upstreamId}]`);
-    taken.add(name);
+    const suffixes = [`(${e.version})`, `[${e.upstreamId}]`];
+    const name = freeName(e.name, (counts.get(e.name) ?? 0) > 1 ? suffixes : ["", ...suffixes], taken);
     names.set(upstreamKeyOf(e), name);
   }
   const unlistedNames = new Map<number, string>();
   for (const a of unlisted) {
-    let name = a.name;
-    if (taken.has(name)) name = appName(`${a.name} (${a.version})`);
-    if (taken.has(name)) name = appName(`${a.name} [${a.id}]`);
+    // its stored name is kept as it is when free (it may carry a version already)
+    const name = taken.has(a.name) ? freeName(a.name, [`(${a.version})`, `[${a.id}]`], taken) : a.name;
     taken.add(name);
     unlistedNames.set(a.id, name);
   }
   return { names, unlistedNames };
 }
 
-/** A name that passes the portal's name rules, within 128 characters. */
-function appName(text: string): string {
-  const clean = text.replace(NAME_FORBIDDEN, " ").replace(/\s+/g, " ").trim() || "app";
-  const chars = Array.from(clean);
-  return chars.length > MAX_NAME ? chars.slice(0, MAX_NAME).join("").trimEnd() : clean;
+/** The first of `base` + each suffix that is free (then numbered), taken on the way. */
+function freeName(base: string, suffixes: string[], taken: Set<string>): string {
+  const candidates = suffixes.map((s) => fitName(base, s));
+  let name = candidates.find((c) => !taken.has(c));
+  for (let n = 2; !name; n++) {
+    const numbered = fitName(base, `[${n}]`);
+    if (!taken.has(numbered)) name = numbered;
+  }
+  taken.add(name);
+  return name;
+}
+
+/**
+ * A name that passes the portal's name rules (lib/api/schemas objectName: no & | : \\ " ; / ' #
+ * { } $ < > or control characters, at most 128 UTF-16 units): the base is cut, never the suffix.
+ */
+export function fitName(base: string, suffix = ""): string {
+  const clean = (t: string) => t.replace(NAME_FORBIDDEN, " ").replace(/\s+/g, " ").trim();
+  const tail = suffix ? ` ${clean(suffix)}` : "";
+  const chars = Array.from(clean(base) || "app");
+  let head = chars.join("");
+  while (head.length + tail.length > MAX_NAME && chars.length > 1) {
+    chars.pop();
+    head = chars.join("").trimEnd();
+  }
+  return head + tail;
 }
 
 function tagsOf(tags: string[]): string {
@@ -159,12 +177,9 @@ function tagsOf(tags: string[]): string {
 
 /**
  * Apps gone from the catalog, and the composite apps that still use them (a VM template whose
- * disk is gone could not be imported any more) unless this sync relinks them (`relinked`: their
- * links are dropped here and written again). Child links go with their parent.
+ * disk is gone could not be imported any more) unless this sync relinks them.
  */
-async function removeApps(tx: DbLike, marketId: number, ids: number[], relinked: number[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  if (relinked.length) await tx.marketplaceAppChild.deleteMany({ where: { parentId: { in: relinked } } });
+async function goneWith(tx: DbLike, ids: number[], relinked: Set<number>): Promise<Set<number>> {
   const gone = new Set(ids);
   let frontier = ids;
   while (frontier.length) {
@@ -172,10 +187,16 @@ async function removeApps(tx: DbLike, marketId: number, ids: number[], relinked:
       where: { childId: { in: frontier } },
       select: { parentId: true },
     });
-    frontier = [...new Set(parents.map((p) => p.parentId))].filter((id) => !gone.has(id));
+    frontier = [...new Set(parents.map((p) => p.parentId))].filter((id) => !gone.has(id) && !relinked.has(id));
     for (const id of frontier) gone.add(id);
   }
+  return gone;
+}
+
+/** Removes `gone`; the links of the apps this sync relinks go first (they are written again). */
+async function removeApps(tx: DbLike, marketId: number, gone: Set<number>, relinked: number[]): Promise<number> {
   if (gone.size === 0) return 0;
+  if (relinked.length) await tx.marketplaceAppChild.deleteMany({ where: { parentId: { in: relinked } } });
   await tx.marketplaceAppChild.deleteMany({ where: { parentId: { in: [...gone] } } });
   const { count } = await tx.marketplaceApp.deleteMany({ where: { id: { in: [...gone] }, marketplaceId: marketId } });
   return count;

@@ -27,7 +27,8 @@ beforeAll(async () => {
     if (req.url === "/cat/files/abc.img") {
       const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
       if (range) {
-        const [start, end] = [Number(range[1]), Number(range[2])];
+        // a range past the end is cut to the file, as servers do
+        const [start, end] = [Number(range[1]), Math.min(Number(range[2]), FILE.length - 1)];
         res.writeHead(206, { "content-length": end - start + 1, "content-range": `bytes ${start}-${end}/16` });
         return res.end(FILE.subarray(start, end + 1));
       }
@@ -57,6 +58,9 @@ describe("public catalog drivers", () => {
     expect(d.catalogKeyOf(`${base}/a/%2E%2e/x`)).toBeNull();
     expect(d.catalogKeyOf(`${base}//x`)).toBeNull();
     expect(d.catalogKeyOf(`${base}/x?y=1`)).toBeNull();
+    // a first segment that looks like a scheme is still a path under the endpoint
+    expect(d.catalogKeyOf(`${base}/20241201_07:42/disk.img`)).toBe("20241201_07:42/disk.img");
+    expect(d.sourceOf("20241201_07:42/disk.img")).toBe(`${base}/20241201_07:42/disk.img`);
     expect(d.sourceOf("appliance/abc/download/0")).toBe(`${base}/appliance/abc/download/0`);
     for (const bad of ["../x", "/etc/passwd", "a/./b", "a/%2e%2e/b", "http://x/y", "", "a\\b"])
       expect(() => d.sourceOf(bad), bad).toThrow(/Refused catalog path/);
@@ -70,9 +74,20 @@ describe("public catalog drivers", () => {
     expect(await d.stat("appliance/gone/download/0")).toBeNull();
   });
 
-  it("hold a redirect to any other origin to the URL policy", async () => {
+  it("hold a redirect to any other origin to the URL policy, and the endpoint too to BAZAAR_URL_DENY", async () => {
     const d = new OneMarketDriver({ endpoint: base, version: "7.4" });
     await expect(d.openRead("appliance/away/download/0")).rejects.toThrow(/loopback/);
+    setConfigForTests({ ...getConfig(), urlDeny: ["127.0.0.0/8"] });
+    try {
+      await expect(d.openRead("appliance/abc/download/0")).rejects.toThrow(/denied by BAZAAR_URL_DENY/);
+    } finally {
+      setConfigForTests({ ...getConfig(), urlDeny: [] });
+    }
+  });
+
+  it("refuse a 206 that is not the range asked", async () => {
+    const d = new OneMarketDriver({ endpoint: base, version: "7.4" });
+    await expect(d.openRead("appliance/abc/download/0", { start: 2, end: 40 })).rejects.toThrow(/answered the bytes/);
   });
 
   it("write and delete nothing, and declare so", async () => {

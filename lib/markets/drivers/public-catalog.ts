@@ -41,7 +41,8 @@ abstract class PublicCatalogDriver implements MarketDriver {
   catalogKeyOf(url: string): string | null {
     if (!url.startsWith(this.base.href)) return null;
     const key = url.slice(this.base.href.length);
-    return this.isKey(key) ? key : null;
+    // a key is only handed out when it reads back as the very same URL
+    return this.isKey(key) && this.urlOf(key) === url ? key : null;
   }
 
   private isKey(key: string): boolean {
@@ -50,7 +51,8 @@ abstract class PublicCatalogDriver implements MarketDriver {
 
   private urlOf(key: string): string {
     if (!this.isKey(key)) throw new Error(`Refused catalog path ${JSON.stringify(key)}`);
-    const url = new URL(key, this.base);
+    // "./" keeps a first segment such as "a:b" from reading as a URL scheme
+    const url = new URL(`./${key}`, this.base);
     if (!url.href.startsWith(this.base.href))
       throw new Error(`Catalog path ${JSON.stringify(key)} leaves the endpoint`);
     return url.href;
