@@ -6,8 +6,8 @@ import { defineStep, step, type PlannedStep } from "@/lib/jobs/define-flow";
 import { PermanentJobError } from "@/lib/jobs/define-job";
 import { defineFlow } from "@/lib/jobs/run-plan";
 import { INGEST_STEPS, ingestSteps, type IngestTarget } from "@/lib/images/ingest-steps";
-import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
-import { templateForImage, templateFromMarket } from "@/lib/templates/composite";
+import { parseTemplate, serializeTemplate, type Template } from "@/lib/templates/template-text";
+import { appDisks, templateForImage, templateFromMarket } from "@/lib/templates/composite";
 import { discardImage } from "./discard-image";
 
 const owner = z.object({
@@ -24,10 +24,24 @@ const importPayloadShape = z.object({
   appId: z.number().int().positive(),
   /** one image per IMAGE app of the tree, in the order they are imported */
   images: z.array(z.object({ appId: z.number().int().positive(), imageId: z.number().int().positive() })),
-  /** the VM templates to create at the end, from the template each app carries */
-  vmTemplates: z.array(z.object({ appId: z.number().int().positive(), name: z.string() })),
-  /** the service template to create at the end (SERVICE_TEMPLATE apps) */
-  serviceTemplate: z.object({ name: z.string() }).nullable(),
+  /**
+   * the VM templates to create at the end, from the template each app carried when the import
+   * was asked for (absent in jobs queued before: the app is read at the end)
+   */
+  vmTemplates: z.array(
+    z.object({
+      appId: z.number().int().positive(),
+      name: z.string(),
+      snapshot: z.object({ template: z.string(), description: z.string() }).optional(),
+    }),
+  ),
+  /** the service template to create at the end (SERVICE_TEMPLATE apps), with the OneFlow body likewise */
+  serviceTemplate: z
+    .object({
+      name: z.string(),
+      snapshot: z.object({ body: z.string(), description: z.string() }).optional(),
+    })
+    .nullable(),
   /** who owns the templates it creates (null when it creates none) */
   owner: owner.nullable(),
 });
@@ -85,15 +99,10 @@ export const createImportedTemplates = defineStep({
 });
 
 async function createTemplates(tx: DbLike, p: ImportPayload) {
-  if ((p.vmTemplates.length > 0 || p.serviceTemplate) && !p.owner)
-    throw new PermanentJobError("the import does not say who owns its templates");
-  const apps = await tx.marketplaceApp.findMany({
-    where: { id: { in: [p.appId, ...p.vmTemplates.map((v) => v.appId)] } },
-  });
-  const appOf = new Map(apps.map((a) => [a.id, a]));
+  const { vms, service } = await carriedTemplates(tx, p);
   const vmOfApp = new Map<number, number>();
-  for (const vt of p.vmTemplates) vmOfApp.set(vt.appId, await createVmTemplate(tx, p, vt, appOf.get(vt.appId)));
-  if (p.serviceTemplate) await createServiceTemplate(tx, p, p.serviceTemplate.name, appOf.get(p.appId), vmOfApp);
+  for (const vt of vms) vmOfApp.set(vt.appId, await createVmTemplate(tx, p, vt));
+  if (service) await createServiceTemplate(tx, p, service, vmOfApp);
   const ids = [...new Set(p.images.map((i) => i.imageId))];
   const { count } = await tx.image.updateMany({
     where: { id: { in: ids }, state: "LOCKED", storageKey: { not: "" } },
@@ -102,40 +111,90 @@ async function createTemplates(tx: DbLike, p: ImportPayload) {
   if (count !== ids.length) throw new PermanentJobError("an image of the import is no longer complete");
 }
 
-type MarketApp = { id: number; type: string; description: string; vmTemplate: string; serviceTemplate: string };
+/** Who owns the templates (the import rolls back if it does not say). */
+function ownerOf(p: ImportPayload): NonNullable<ImportPayload["owner"]> {
+  if (!p.owner) throw new PermanentJobError("the import does not say who owns its templates");
+  return p.owner;
+}
 
-/** The VM template an app carries, its disks pointing to the images just imported. */
-async function createVmTemplate(tx: DbLike, p: ImportPayload, vt: { appId: number; name: string }, app?: MarketApp) {
-  if (!app || !p.owner) throw new PermanentJobError(`app ${vt.appId}, whose VM template it imports, was deleted`);
+type CarriedVm = { appId: number; name: string; template: string; description: string };
+type CarriedService = { name: string; body: string; description: string };
+
+/**
+ * What the templates are made of: what the apps carried when the import was asked for, since
+ * a public catalog's sync may delete an app or relink its disks to other apps while its bytes
+ * come. A job queued before imports kept this reads the apps now, and ends if one is gone.
+ */
+async function carriedTemplates(tx: DbLike, p: ImportPayload) {
+  const unsaved = [
+    ...p.vmTemplates.filter((v) => !v.snapshot).map((v) => v.appId),
+    ...(p.serviceTemplate && !p.serviceTemplate.snapshot ? [p.appId] : []),
+  ];
+  const apps =
+    unsaved.length === 0
+      ? []
+      : await tx.marketplaceApp.findMany({
+          where: { id: { in: unsaved } },
+          select: { id: true, description: true, vmTemplate: true, serviceTemplate: true },
+        });
+  const appOf = new Map(apps.map((a) => [a.id, a]));
+  const vms = p.vmTemplates.map((v): CarriedVm => {
+    if (v.snapshot) return { appId: v.appId, name: v.name, ...v.snapshot };
+    const app = appOf.get(v.appId);
+    if (!app) throw new PermanentJobError(`app ${v.appId}, whose VM template it imports, was deleted`);
+    return { appId: v.appId, name: v.name, template: app.vmTemplate, description: app.description };
+  });
+  let service: CarriedService | null = null;
+  if (p.serviceTemplate?.snapshot) service = { name: p.serviceTemplate.name, ...p.serviceTemplate.snapshot };
+  else if (p.serviceTemplate) {
+    const app = appOf.get(p.appId);
+    if (!app) throw new PermanentJobError("the service app was deleted");
+    service = { name: p.serviceTemplate.name, body: app.serviceTemplate, description: app.description };
+  }
+  return { vms, service };
+}
+
+/** The VM template an app carried, its disks pointing to the images just imported. */
+async function createVmTemplate(tx: DbLike, p: ImportPayload, vt: CarriedVm) {
   const imageOfApp = new Map(p.images.map((i) => [i.appId, i.imageId]));
-  const parsed = parseTemplate(app.vmTemplate);
-  const imageId = imageOfApp.get(app.id);
+  const parsed = parseTemplate(vt.template);
+  // only IMAGE apps become images: the template of an app imported as an image gets that
+  // image as its disk; a VMTEMPLATE app's disks name its image parts by APP_ID
+  const imageId = imageOfApp.get(vt.appId);
   const template =
-    app.type === "IMAGE" && imageId !== undefined
+    imageId !== undefined
       ? templateForImage(parsed, imageId)
-      : templateFromMarket(parsed, imageOfApp);
+      : templateFromMarket(parsed, withEveryDisk(vt.appId, parsed, imageOfApp));
   const row = await tx.vmTemplate.create({
     data: {
-      ...p.owner,
+      ...ownerOf(p),
       name: vt.name,
-      description: app.description,
+      description: vt.description,
       template: serializeTemplate(template),
-      fromAppId: app.id,
+      fromAppId: vt.appId,
     },
   });
   return row.id;
+}
+
+/** The images by app, when every disk of the template names an app this import brought. */
+function withEveryDisk(appId: number, template: Template, imageOfApp: Map<number, number>) {
+  for (const disk of appDisks(template))
+    if (!imageOfApp.has(disk.appId))
+      throw new PermanentJobError(
+        `the VM template of app ${appId} names app ${disk.appId} in DISK ${disk.index}, which this import did not bring`,
+      );
+  return imageOfApp;
 }
 
 /** The service template of a SERVICE_TEMPLATE app, its roles pointing to the VM templates just made. */
 async function createServiceTemplate(
   tx: DbLike,
   p: ImportPayload,
-  name: string,
-  root: MarketApp | undefined,
+  service: CarriedService,
   vmOfApp: Map<number, number>,
 ) {
-  if (!root || !p.owner) throw new PermanentJobError("the service app was deleted");
-  const body = serviceBodyOf(root.serviceTemplate);
+  const body = serviceBodyOf(service.body);
   const roles = body.roles.map(({ app_id, ...role }) => {
     const vm = vmOfApp.get(Number(app_id));
     if (vm === undefined) throw new PermanentJobError(`role ${String(role.name)} names no imported VM template`);
@@ -143,11 +202,11 @@ async function createServiceTemplate(
   });
   await tx.serviceTemplate.create({
     data: {
-      ...p.owner,
-      name,
-      description: root.description,
-      body: JSON.stringify({ ...body, name, roles }),
-      fromAppId: root.id,
+      ...ownerOf(p),
+      name: service.name,
+      description: service.description,
+      body: JSON.stringify({ ...body, name: service.name, roles }),
+      fromAppId: p.appId,
     },
   });
 }

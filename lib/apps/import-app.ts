@@ -267,8 +267,17 @@ async function enqueueImport(tx: DbLike, ctx: Ctx, plan: Plan, created: CreatedI
     payload: {
       appId: root.id,
       images: created.map((c) => ({ appId: c.appId, imageId: c.image.id })),
-      vmTemplates: plan.vmTemplates.map((v) => ({ appId: v.app.id, name: v.name })),
-      serviceTemplate: plan.serviceTemplate && { name: plan.serviceTemplate.name },
+      // what the templates are made of, as planned: a catalog's sync may delete or relink an
+      // app before the bytes are in (each template is at most 64 KiB)
+      vmTemplates: plan.vmTemplates.map((v) => ({
+        appId: v.app.id,
+        name: v.name,
+        snapshot: { template: v.app.vmTemplate, description: v.app.description },
+      })),
+      serviceTemplate: plan.serviceTemplate && {
+        name: plan.serviceTemplate.name,
+        snapshot: { body: root.serviceTemplate, description: root.description },
+      },
       owner: ownerOf(ctx),
     },
     title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace)} into ${plan.ds.name}`,
