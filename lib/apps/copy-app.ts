@@ -4,10 +4,9 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation } from "@/lib
 import { recordAudit } from "@/lib/audit/record-audit";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { appKey } from "@/lib/markets/app-key";
-import { MARKET_DRIVER_CAPABILITIES } from "@/lib/markets/drivers/registry";
-import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import { nameFor } from "@/lib/permissions/references";
 import { sharedRights } from "@/lib/permissions/rights";
+import { checkReadable } from "./check-readable";
 import { appInclude, appJobs, toAppDetailDto, toAppDto, type AppRow } from "./app-dto";
 import { loadAppTree, type TreeNode } from "./app-tree";
 import { copyAppJob, serviceTemplateOfCopy, vmTemplateOfCopy, type CopyPayload } from "./copy-app-job";
@@ -83,7 +82,7 @@ export async function copyApp({ ctx, input }: { ctx: Ctx; input: CopyAppInput })
 /** The app and its parts, each one the user may use and READY in a marketplace that serves its bytes. */
 async function readSource(ctx: Ctx, id: number): Promise<Source> {
   const root = await findApp(ctx, id, "use");
-  checkCopyable(ctx, root, "");
+  checkReadable(ctx, root, "", "copied");
   const parts = new Map<number, Part>();
   const links = new Map<string, CopyPayload["links"][number]>();
   const visit = async (parent: AppRow, nodes: TreeNode[]) => {
@@ -113,21 +112,11 @@ async function partApp(ctx: Ctx, id: number, where: string): Promise<AppRow> {
     if (err instanceof AppError) throw new AppError(err.code, `${capitalized(where)}: ${err.message}`);
     throw err;
   }
-  checkCopyable(ctx, app, ` (${where})`);
+  checkReadable(ctx, app, ` (${where})`, "copied");
   return app;
 }
 
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-function checkCopyable(ctx: Ctx, app: AppRow, what: string) {
-  if (app.state !== "READY")
-    throw new AppError("WRONG_STATE", `App ${app.name}${what} is ${app.state}; only READY apps can be copied`);
-  const market = nameFor(subjectOf(ctx), app.marketplace);
-  if (!app.marketplace.enabled)
-    throw new AppError("WRONG_STATE", `Marketplace ${market} is disabled; its apps cannot be copied`);
-  if (!MARKET_DRIVER_CAPABILITIES[app.marketplace.driver as MarketDriverName]?.read)
-    throw new AppError("WRONG_STATE", `Marketplace ${market} cannot serve app bytes`);
-}
 
 const imageApps = (source: Source) =>
   [source.root, ...source.parts.map((p) => p.app)].filter((a) => a.type === "IMAGE");

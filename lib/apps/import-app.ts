@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { checkReadable } from "./check-readable";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -8,8 +9,6 @@ import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findDatastore } from "@/lib/datastores/find-datastore";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { imageInclude, latestJobs, toImageDto } from "@/lib/images/image-dto";
-import { MARKET_DRIVER_CAPABILITIES } from "@/lib/markets/drivers/registry";
-import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { ImportPlanDto } from "@/lib/api/operations/apps";
 import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
 import { loadAppTree, type TreeNode } from "./app-tree";
@@ -62,7 +61,7 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
 /** The app the user imports and the datastore it goes to. */
 async function readTarget(ctx: Ctx, input: ImportAppInput) {
   const root = await findApp(ctx, input.id, "import");
-  checkImportable(ctx, root, "");
+  checkReadable(ctx, root, "", "imported");
   if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
   const ds = await findDatastore(ctx, input.datastoreId, "use");
   if (!ds.enabled)
@@ -84,16 +83,6 @@ async function readSource(ctx: Ctx, root: AppRow): Promise<ImportSource<AppRow>>
   return { kind: "service", app: root, roles };
 }
 
-function checkImportable(ctx: Ctx, app: AppRow, what: string) {
-  if (app.state !== "READY")
-    throw new AppError("WRONG_STATE", `App ${app.name}${what} is ${app.state}; only READY apps can be imported`);
-  const market = nameFor(subjectOf(ctx), app.marketplace);
-  if (!app.marketplace.enabled)
-    throw new AppError("WRONG_STATE", `Marketplace ${market} is disabled; its apps cannot be imported`);
-  if (!MARKET_DRIVER_CAPABILITIES[app.marketplace.driver as MarketDriverName]?.read)
-    throw new AppError("WRONG_STATE", `Marketplace ${market} cannot serve app bytes`);
-}
-
 /** The child apps of a tree level, each one the user may import. */
 async function childApps(ctx: Ctx, nodes: TreeNode[], of: string): Promise<AppRow[]> {
   const out: AppRow[] = [];
@@ -105,7 +94,7 @@ async function childApps(ctx: Ctx, nodes: TreeNode[], of: string): Promise<AppRo
       if (err instanceof AppError) throw new AppError(err.code, `Part ${node.slot} ${of}: ${err.message}`);
       throw err;
     }
-    checkImportable(ctx, app, ` (part ${node.slot} ${of})`);
+    checkReadable(ctx, app, ` (part ${node.slot} ${of})`, "imported");
     out.push(app);
   }
   return out;
