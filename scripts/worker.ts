@@ -2,6 +2,7 @@
 // more workers than web servers). Set BAZAAR_WORKER=0 on the web servers to run only these.
 import { boot, startLocalWorker } from "@/lib/boot/boot";
 
-await boot();
+// it listens on no port: the zone's endpoint is what its web servers set (BAZAAR_PUBLIC_URL)
+await boot(undefined, { serves: false });
 const worker = await startLocalWorker();
 console.log(`[worker] ${worker.id} running; Ctrl-C to stop`);

@@ -15,6 +15,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
+import { ZoneLink } from "@/components/zones/zone-link";
 import { appDownloadHref, type AppDto } from "./api";
 import { AppActivity } from "./app-activity";
 import { AppContentsTab } from "./app-contents-tab";
@@ -115,7 +116,8 @@ function AppView({ app }: { app: AppDto }) {
       <Text size="sm" c="dimmed" mb="md">
         ID {app.id} · {APP_TYPE_LABELS[app.type]}
         {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace {refName(app.marketplace)}{" "}
-        · zone {app.zone.name} · created {formatDateTime(app.createdAt)}
+        · zone <ZoneLink zone={app.zone} local={app.zone.id === zone.id} path={`/apps/${app.id}`} /> · created{" "}
+        {formatDateTime(app.createdAt)}
       </Text>
       <Stack gap="md" mb="md" maw={760}>
         {app.state === "ERROR" ? (

@@ -3,9 +3,11 @@
 import Link from "next/link";
 import { Anchor, Code, Group, Stack, Text } from "@mantine/core";
 import { Hash, sizeText } from "@/components/images/image-info-tab";
+import { useSession } from "@/components/auth/session-context";
 import { RefLink } from "@/components/permissions/object-ref";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
+import { ZoneLink } from "@/components/zones/zone-link";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { AppDto } from "./api";
 import { UsedBy } from "./app-contents-tab";
@@ -68,6 +70,7 @@ export function AppInfoTab({ app }: { app: AppDto }) {
 }
 
 function AppInfoList({ app }: { app: AppDto }) {
+  const { zone: localZone } = useSession();
   return (
     <InfoList
       label="App information"
@@ -85,7 +88,10 @@ function AppInfoList({ app }: { app: AppDto }) {
           label: "Marketplace",
           value: <RefLink kind="marketplace" href={`/marketplaces/${app.marketplace.id}`} value={app.marketplace} />,
         },
-        { label: "Zone", value: app.zone.name },
+        {
+          label: "Zone",
+          value: <ZoneLink zone={app.zone} local={app.zone.id === localZone.id} path={`/apps/${app.id}`} markLocal />,
+        },
         { label: "Version", value: app.version },
         { label: "Publisher", value: app.publisher },
         { label: "Tags", value: app.tags.length ? <AppTags tags={app.tags} /> : "" },

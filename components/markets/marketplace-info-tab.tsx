@@ -3,6 +3,7 @@ import { CapacityBar } from "@/components/datastores/capacity-bar";
 import { formatBytes } from "@/components/transfer/format";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
+import { ZoneLink } from "@/components/zones/zone-link";
 import type { MarketplaceDto } from "./api";
 import { ATTRIBUTE_LABELS, DRIVER_KEYS, formatAttribute } from "./market-drivers";
 
@@ -42,7 +43,7 @@ export function MarketplaceInfoTab({ market: m }: { market: MarketplaceDto }) {
           ...(m.public
             ? [{ label: "Kind", value: "Public catalog (read-only: its apps come from monitoring it)" }]
             : []),
-          { label: "Zone", value: m.local ? `${m.zone.name} (this zone)` : m.zone.name },
+          { label: "Zone", value: <ZoneLink zone={m.zone} local={m.local} path={`/marketplaces/${m.id}`} markLocal /> },
           { label: "Location", value: m.location },
           { label: "Apps", value: m.appCount.toLocaleString() },
           ...capacityItems(m),

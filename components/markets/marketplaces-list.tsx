@@ -6,6 +6,7 @@ import { IconAlertTriangle } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import { CapacityBar } from "@/components/datastores/capacity-bar";
 import { useZoneOptions } from "@/components/zones/queries";
+import { ZoneLink } from "@/components/zones/zone-link";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -69,7 +70,11 @@ const columns: DataTableColumn<MarketplaceDto>[] = [
       </Group>
     ),
   },
-  { accessor: "zone", title: "Zone", render: (m) => m.zone.name },
+  {
+    accessor: "zone",
+    title: "Zone",
+    render: (m) => <ZoneLink zone={m.zone} local={m.local} path={`/marketplaces/${m.id}`} />,
+  },
   {
     accessor: "state",
     title: "State",

@@ -2,7 +2,7 @@
 
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { Anchor, AppShell, Badge, Burger, Group } from "@mantine/core";
+import { Anchor, AppShell, Burger, Group } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { SessionProvider } from "@/components/auth/session-context";
 import type { PageSession } from "@/lib/auth/page-session";
@@ -10,6 +10,7 @@ import { ActiveJobs } from "@/components/jobs/active-jobs";
 import { ColorSchemeToggle } from "./color-scheme-toggle";
 import { MainNav } from "./main-nav";
 import { UserMenu } from "./user-menu";
+import { ZoneMenu } from "./zone-menu";
 
 export function ConsoleShell({ session, children }: { session: PageSession; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -27,9 +28,7 @@ export function ConsoleShell({ session, children }: { session: PageSession; chil
               <Anchor component={Link} href="/" fw={700} fz="lg" underline="never" c="inherit">
                 Bazaar
               </Anchor>
-              <Badge variant="light" tt="none" aria-label="Local zone" title="Local zone">
-                {session.zone.name}
-              </Badge>
+              <ZoneMenu zone={session.zone} />
             </Group>
             <Group gap="xs" wrap="nowrap">
               <ActiveJobs />

@@ -7,11 +7,13 @@ import type { UpdateZoneInput, ZoneFilters } from "./api";
 
 export const zoneKeys = createQueryKeys<"zones", ZoneFilters>("zones");
 
-export function useZones(filters: ZoneFilters) {
+/** `enabled: false` waits (the header's zone menu asks only once it is opened). */
+export function useZones(filters: ZoneFilters, opts: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: zoneKeys.list(filters),
     queryFn: ({ signal }) => zonesApi.listZones(filters, signal),
     placeholderData: keepPreviousData,
+    enabled: opts.enabled ?? true,
   });
 }
 

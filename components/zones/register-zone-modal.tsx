@@ -33,7 +33,8 @@ function RegisterZoneForm({ onDone }: { onDone: () => void }) {
       { ...v, endpoint: v.endpoint.trim() },
       {
         onSuccess: (zone) => {
-          notifySuccess(`Zone ${zone.name} registered`);
+          const answers = zone.health.status === "down" ? `; it does not answer yet (${zone.health.detail})` : "";
+          notifySuccess(`Zone ${zone.name} registered${answers}`);
           onDone();
         },
         onError: (err) => notifyError(err, form),

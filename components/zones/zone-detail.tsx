@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Badge, Button, Group, Stack, Text } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useSession } from "@/components/auth/session-context";
 import { DeleteAction } from "@/components/ui/delete-action";
@@ -9,9 +9,10 @@ import { formatDateTime } from "@/components/ui/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
-import type { ZoneDto } from "./api";
+import type { ZoneStatusDto } from "./api";
 import { useDeleteZone, useUpdateZone, useZone } from "./queries";
 import { ZoneFields, type ZoneFormValues } from "./zone-fields";
+import { ZoneHealthBadge } from "./zone-health-badge";
 import { ZONE_DELETE_CONSEQUENCE } from "./zones-list";
 
 export function ZoneDetail({ id }: { id: number }) {
@@ -19,7 +20,7 @@ export function ZoneDetail({ id }: { id: number }) {
   return <QueryView query={query}>{(zone) => <ZoneView zone={zone} />}</QueryView>;
 }
 
-function ZoneView({ zone }: { zone: ZoneDto }) {
+function ZoneView({ zone }: { zone: ZoneStatusDto }) {
   const router = useRouter();
   const { isAdmin } = useSession().user;
   const remove = useDeleteZone();
@@ -49,14 +50,30 @@ function ZoneView({ zone }: { zone: ZoneDto }) {
           />
         ) : null}
       </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
+      <Text size="sm" c="dimmed" mb="xs">
         ID {zone.id} · registered {formatDateTime(zone.createdAt)}
       </Text>
+      <Group gap="xs" mb="md">
+        <Text size="sm">Portal:</Text>
+        <ZoneHealthBadge health={zone.health} />
+        <Text size="sm" c="dimmed">
+          {zone.health.detail}
+        </Text>
+      </Group>
       {isAdmin ? (
         <ZoneEditForm zone={zone} />
       ) : (
         <Stack gap="xs" maw={640}>
-          <Text>Endpoint: {zone.endpoint || "—"}</Text>
+          <Text>
+            Endpoint:{" "}
+            {zone.endpoint ? (
+              <Anchor href={zone.endpoint} target="_blank" rel="noopener noreferrer">
+                {zone.endpoint}
+              </Anchor>
+            ) : (
+              "not known"
+            )}
+          </Text>
           <Text>
             {zone.description || (
               <Text span c="dimmed">
@@ -70,17 +87,17 @@ function ZoneView({ zone }: { zone: ZoneDto }) {
   );
 }
 
-function ZoneEditForm({ zone }: { zone: ZoneDto }) {
+function ZoneEditForm({ zone }: { zone: ZoneStatusDto }) {
   const update = useUpdateZone();
   const form = useForm<ZoneFormValues>({
-    initialValues: { name: zone.name, endpoint: zone.endpoint, description: zone.description },
+    initialValues: { name: zone.name, endpoint: zone.endpoint ?? "", description: zone.description },
   });
   const submit = form.onSubmit((v) =>
     update.mutate(
       { id: zone.id, patch: { endpoint: v.endpoint.trim(), description: v.description } },
       {
         onSuccess: (saved) => {
-          form.resetDirty({ name: saved.name, endpoint: saved.endpoint, description: saved.description });
+          form.resetDirty({ name: saved.name, endpoint: saved.endpoint ?? "", description: saved.description });
           notifySuccess(`Zone ${saved.name} saved`);
         },
         onError: (err) => notifyError(err, form),

@@ -22,7 +22,7 @@ export function ZoneFields({
       <TextInput label="Name" disabled={nameLocked} {...form.getInputProps("name")} />
       <TextInput
         label="Endpoint"
-        description="Base URL of the zone's portal, e.g. https://bazaar.zone-b.example"
+        description="Base URL of the zone's portal, e.g. https://bazaar.zone-b.example; its instances set it from BAZAAR_PUBLIC_URL when they start"
         placeholder="https://"
         {...form.getInputProps("endpoint")}
       />

@@ -9,9 +9,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
 import { SearchInput } from "@/components/ui/search-input";
 import { useListUrlState } from "@/components/ui/use-list-url-state";
-import type { ZoneDto } from "./api";
+import type { ZoneStatusDto } from "./api";
 import { RegisterZoneButton } from "./register-zone-modal";
 import { useDeleteZone, useZones } from "./queries";
+import { ZoneHealthBadge } from "./zone-health-badge";
 
 export const ZONE_DELETE_CONSEQUENCE =
   "The zone is removed from this portal's federation; VDC resources in it are dropped.";
@@ -22,7 +23,7 @@ export function ZonesList() {
   const zones = useZones(list.query);
   const remove = useDeleteZone();
 
-  const columns: DataTableColumn<ZoneDto>[] = [
+  const columns: DataTableColumn<ZoneStatusDto>[] = [
     {
       accessor: "name",
       title: "Name",
@@ -44,11 +45,20 @@ export function ZonesList() {
       accessor: "endpoint",
       title: "Endpoint",
       render: (z) =>
-        z.endpoint || (
-          <Text span c="dimmed">
-            —
+        z.endpoint ? (
+          <Anchor href={z.endpoint} target="_blank" rel="noopener noreferrer" size="sm">
+            {z.endpoint}
+          </Anchor>
+        ) : (
+          <Text span c="dimmed" size="sm">
+            not known
           </Text>
         ),
+    },
+    {
+      accessor: "health",
+      title: "Status",
+      render: (z) => <ZoneHealthBadge health={z.health} />,
     },
     {
       accessor: "description",
@@ -75,7 +85,7 @@ export function ZonesList() {
                 onDelete={() => remove.mutateAsync(z.id)}
               />
             ),
-          } satisfies DataTableColumn<ZoneDto>,
+          } satisfies DataTableColumn<ZoneStatusDto>,
         ]
       : []),
   ];

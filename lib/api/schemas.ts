@@ -91,6 +91,9 @@ export const resourceType = z.enum(RESOURCE_TYPES);
 
 export const ref = z.object({ id: z.number().int(), name: z.string() });
 
+/** The zone of a federated object, with the portal URL to manage it there (null while unknown). */
+export const zoneRef = ref.extend({ endpoint: z.string().nullable() });
+
 export const timestamp = z.iso.datetime();
 
 /** Boolean query flags as they arrive in a URL. */

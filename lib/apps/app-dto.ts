@@ -11,7 +11,7 @@ import { loadAppTree, type TreeNode } from "./app-tree";
 
 export const appInclude = {
   ...ownershipInclude,
-  zone: { select: { id: true, name: true } },
+  zone: { select: { id: true, name: true, endpoint: true } },
   marketplace: { select: { id: true, name: true, driver: true, enabled: true, ...rightsSelect } },
   _count: { select: { children: true } },
 } satisfies Prisma.MarketplaceAppInclude;

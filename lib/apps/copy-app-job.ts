@@ -3,7 +3,8 @@ import { db } from "@/lib/db/client";
 import { defineStep, step, type PlannedStep } from "@/lib/jobs/define-flow";
 import { PermanentJobError } from "@/lib/jobs/define-job";
 import { defineFlow } from "@/lib/jobs/run-plan";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { MarketConfigError } from "@/lib/markets/drivers/types";
+import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
 import { serviceBodyOf } from "./import-app-job";
 import { removeUnfinishedApps } from "./publish-composite-job";
@@ -75,14 +76,20 @@ export const copyAppBytes = defineStep({
   }),
   result: z.object({ size: z.number(), md5: z.string(), sha256: z.string(), source: z.string() }),
   async run(ctx, p) {
-    const app = await db().marketplaceApp.findUnique({ where: { id: p.sourceAppId }, include: { marketplace: true } });
+    const app = await db().marketplaceApp.findUnique({
+      where: { id: p.sourceAppId },
+      include: { marketplace: { include: marketOriginInclude } },
+    });
     if (!app) throw new PermanentJobError("the app to copy was deleted");
     if (app.state !== "READY")
       throw new PermanentJobError(`the app to copy is ${app.state}; only READY apps are copied`);
     const from = marketDriverFor(app.marketplace);
-    // bytes that are gone will not come back on a retry
-    if (!(await from.stat(app.storageKey)))
-      throw new PermanentJobError("the app's marketplace no longer has the app's bytes");
+    // bytes that are gone will not come back on a retry, nor a URL that the marketplace (its
+    // folder on another host) does not name
+    const found = await from.stat(app.storageKey).catch((err: unknown) => {
+      throw err instanceof MarketConfigError ? new PermanentJobError(err.message) : err;
+    });
+    if (!found) throw new PermanentJobError("the app's marketplace no longer has the app's bytes");
     return writeAppObject(ctx, {
       marketplaceId: p.marketplaceId,
       storageKey: p.storageKey,

@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
 import { cannotServe, type ByteSource } from "@/lib/transfer/byte-source";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
 /**
@@ -20,7 +20,11 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
       "WRONG_STATE",
       `App ${app.name} is a ${app.type} app: it has no bytes of its own; download its image parts or import it`,
     );
-  const market = await db().marketplace.findUniqueOrThrow({ where: { id: app.marketplaceId } });
+  const market = await db().marketplace.findUniqueOrThrow({
+    where: { id: app.marketplaceId },
+    include: marketOriginInclude,
+  });
+  // an http marketplace whose folder is not on this host is read from where it is served
   const driver = marketDriverFor(market);
   return {
     size: Number(app.sizeBytes),

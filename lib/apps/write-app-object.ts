@@ -2,14 +2,17 @@ import type { Readable } from "node:stream";
 import { db } from "@/lib/db/client";
 import type { StepContext } from "@/lib/jobs/define-flow";
 import { PermanentJobError } from "@/lib/jobs/define-job";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { sweepUnfinished } from "@/lib/markets/sweep-unfinished";
 import { LimitExceededError } from "@/lib/transfer/meter";
 import { runTransfer } from "@/lib/transfer/pipeline";
 
-/** The driver of a marketplace a step writes into. */
+/**
+ * The driver of a marketplace a step writes into, with its zone: an http app's source is
+ * that zone's endpoint, whichever process writes it.
+ */
 export async function marketOf(marketplaceId: number) {
-  const row = await db().marketplace.findUnique({ where: { id: marketplaceId } });
+  const row = await db().marketplace.findUnique({ where: { id: marketplaceId }, include: marketOriginInclude });
   if (!row) throw new PermanentJobError("the marketplace was deleted");
   return marketDriverFor(row);
 }

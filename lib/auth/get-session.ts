@@ -1,9 +1,9 @@
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { toMeDto } from "@/lib/users/user-dto";
-import { getZone } from "@/lib/zones/zone-services";
+import { getLocalZone } from "@/lib/zones/zone-services";
 
 /** The signed-in user as they see themselves, and the zone they are signed in to. */
 export async function getSession({ ctx }: { ctx: Ctx }) {
-  return { user: await toMeDto(db(), ctx.user), zone: await getZone({ ctx, input: { id: ctx.zone.id } }) };
+  return { user: await toMeDto(db(), ctx.user), zone: await getLocalZone({ ctx }) };
 }

@@ -25,14 +25,25 @@ export async function startLocalWorker() {
   return worker;
 }
 
+export interface BootOptions {
+  /**
+   * the process answers HTTP (a web server, not `npm run worker`): in development, its port
+   * may stand for the zone's endpoint
+   */
+  serves?: boolean;
+}
+
 /**
  * Runs once when a server process starts: validates the configuration, prepares the data
- * directory and the secret key, applies migrations, and seeds the local zone, the built-in
- * groups and (on the first start) the admin account. Any number of instances may start at
- * once, on a new database or an existing one: they take turns under the start-up lock, and
- * the later ones find the work done.
+ * directory and the secret key, applies migrations, and seeds the local zone (with its
+ * endpoint), the built-in groups and (on the first start) the admin account. Any number of
+ * instances may start at once, on a new database or an existing one: they take turns under
+ * the start-up lock, and the later ones find the work done.
  */
-export async function boot(log: (line: string) => void = (l) => console.log(`[bazaar] ${l}`)): Promise<void> {
+export async function boot(
+  log: (line: string) => void = (l) => console.log(`[bazaar] ${l}`),
+  opts: BootOptions = {},
+): Promise<void> {
   const config = getConfig();
   mkdirSync(config.dataDir, { recursive: true });
   const zone = await withStartupLock(
@@ -41,7 +52,7 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
       // instances sharing a data directory would race to create the key file
       ensureSecretKey();
       await applyMigrations(config, log);
-      return seedInstallation(config, log);
+      return seedInstallation(config, log, zoneEndpointOf(config, opts.serves ?? true));
     },
     log,
   );
@@ -49,7 +60,26 @@ export async function boot(log: (line: string) => void = (l) => console.log(`[ba
     if (!(await hasCommand(tool)))
       log(`WARNING: ${tool} is not installed; image imports will fail (Debian: qemu-utils, bzip2, xz-utils)`);
   }
-  log(`zone "${zone.name}", database ${config.databaseProvider}, data in ${config.dataDir}`);
+  log(
+    `zone "${zone.name}" at ${zone.endpoint ?? "(no endpoint)"}, database ${config.databaseProvider}, data in ${config.dataDir}`,
+  );
+  if (!zone.endpoint && config.env === "production")
+    log(
+      `WARNING: zone "${zone.name}" has no endpoint: set BAZAAR_PUBLIC_URL to this portal's URL so that other zones ` +
+        "can reach it (its http marketplaces without BASE_URL, links to it)",
+    );
+}
+
+/**
+ * What this instance says of its zone's endpoint: BAZAAR_PUBLIC_URL replaces the stored one.
+ * Without it the stored one stays (another instance of the zone may have set it), and only a
+ * development server stands in for a zone that has none, at the port it listens on. A worker
+ * listens on no port: it never does.
+ */
+function zoneEndpointOf(config: Config, serves: boolean): { set?: string; fallback?: string } {
+  if (config.publicUrl) return { set: config.publicUrl };
+  if (serves && config.env === "development") return { fallback: `http://localhost:${config.port}` };
+  return {};
 }
 
 const hasAdmin = (client: DbLike) =>
@@ -61,9 +91,13 @@ const hasAdmin = (client: DbLike) =>
  * leaves a new installation behind, not an admin without them. Runs under the start-up lock,
  * so exactly one instance creates the admin and prints its password.
  */
-async function seedInstallation(config: Config, log: (line: string) => void) {
+async function seedInstallation(
+  config: Config,
+  log: (line: string) => void,
+  endpoint: { set?: string; fallback?: string },
+) {
   const client = db();
-  const zone = await seedZone(client, config.zoneName);
+  const zone = await seedZone(client, config.zoneName, endpoint);
   await seedBuiltinGroups(client);
   if (await hasAdmin(client)) return zone;
   const password = config.adminPassword ?? generatePassword();

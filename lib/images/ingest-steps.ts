@@ -9,7 +9,8 @@ import type { DatastoreDriver } from "@/lib/datastores/drivers/types";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { defineStep, step, type PlannedStep } from "@/lib/jobs/define-flow";
 import { PermanentJobError } from "@/lib/jobs/define-job";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { MarketConfigError } from "@/lib/markets/drivers/types";
+import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { convertImage, DISK_FORMATS, probeImage, rawLooksLikeDisk } from "@/lib/transfer/disk-format";
 import { LimitExceededError, Meter } from "@/lib/transfer/meter";
 import { runTransfer } from "@/lib/transfer/pipeline";
@@ -85,10 +86,14 @@ async function openSource(
       return { stream: createReadStream(file, { highWaterMark: 1024 * 1024 }), length: size };
     }
     case "app": {
-      const app = await db().marketplaceApp.findUnique({ where: { id: from.appId }, include: { marketplace: true } });
+      const app = await db().marketplaceApp.findUnique({
+        where: { id: from.appId },
+        include: { marketplace: { include: marketOriginInclude } },
+      });
       if (!app) throw new PermanentJobError("the app was deleted");
       if (app.state !== "READY")
         throw new PermanentJobError(`the app is ${app.state}; only READY apps can be imported`);
+      // an http marketplace of another zone is read from its zone's endpoint (or BASE_URL)
       const market = marketDriverFor(app.marketplace);
       // bytes that are gone will not come back on a retry; the importer may not be allowed to
       // see the marketplace, so the message does not name it
@@ -98,8 +103,10 @@ async function openSource(
         return { stream: await market.openRead(app.storageKey, undefined, { signal }), length: Number(app.sizeBytes) };
       } catch (err) {
         // a public catalog's file is read from a URL: a refusal (4xx, an address the policy
-        // forbids) will not change by trying again
-        if (err instanceof UrlRefusedError) throw new PermanentJobError(err.message);
+        // forbids) will not change by trying again; nor will a marketplace that names no URL
+        // its folder on another host could be read from
+        if (err instanceof UrlRefusedError || err instanceof MarketConfigError)
+          throw new PermanentJobError(err.message);
         throw err;
       }
     }

@@ -19,6 +19,8 @@ export async function getMarketFile({ input }: { input: { id: string; key: strin
     select: { id: true },
   });
   if (!app) return null;
+  // without the marketplace's zone the driver reads only the folder on this host: a file this
+  // instance lacks is never asked of an endpoint, which may be this instance or its zone's
   const driver = marketDriverFor(market);
   const info = await driver.stat(key);
   if (!info) return null;

@@ -3,12 +3,12 @@ import type { DbLike } from "@/lib/auth/context";
 import { holds, type Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { isPublicDriver, MARKET_DRIVER_LABELS, type MarketDriverName } from "./drivers/config";
-import { defaultMarketBaseUrl, MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
+import { httpMarketBaseUrl, MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
 import { SECRET_ATTRIBUTES } from "./market-spec";
 
 export const marketplaceInclude = {
   ...ownershipInclude,
-  zone: { select: { id: true, name: true } },
+  zone: { select: { id: true, name: true, endpoint: true } },
 } satisfies Prisma.MarketplaceInclude;
 
 export type MarketplaceRow = Prisma.MarketplaceGetPayload<{ include: typeof marketplaceInclude }>;
@@ -28,7 +28,7 @@ export async function appCounts(db: DbLike, ids: number[]): Promise<Map<number, 
 function locationOf(row: MarketplaceRow, config: Record<string, unknown>): string {
   if (row.driver === "s3") return `s3://${String(config.bucket)}`;
   if (isPublicDriver(row.driver)) return String(config.endpoint);
-  return (typeof config.baseUrl === "string" && config.baseUrl) || defaultMarketBaseUrl(row.id);
+  return httpMarketBaseUrl(row.id, typeof config.baseUrl === "string" ? config.baseUrl : "", row.zone.endpoint);
 }
 
 /**

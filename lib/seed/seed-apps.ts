@@ -7,7 +7,7 @@ import { ADMINS_GROUP, USERS_GROUP } from "@/lib/groups/builtin";
 import { DEFAULT_GROUP_CREATE_RIGHTS } from "@/lib/permissions/resources";
 import { sharedRights } from "@/lib/permissions/rights";
 import { localZone } from "@/lib/zones/local-zone";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { packTags } from "@/lib/apps/app-dto";
 import { seedGroup, seedUser } from "./seed-base";
 
@@ -180,8 +180,9 @@ export async function seedApps(opts: {
     const publicDir = path.join(config.dataDir, "seed-markets", m.name);
     await mkdir(publicDir, { recursive: true });
     const row =
-      (await client.marketplace.findUnique({ where: { name: m.name } })) ??
+      (await client.marketplace.findUnique({ where: { name: m.name }, include: marketOriginInclude })) ??
       (await client.marketplace.create({
+        include: marketOriginInclude,
         data: {
           name: m.name,
           description: m.description,

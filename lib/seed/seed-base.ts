@@ -28,11 +28,18 @@ async function findOrCreate<T>(find: () => Promise<T | null>, create: () => Prom
   }
 }
 
-export async function seedZone(db: DbLike, name: string) {
-  return findOrCreate(
+/**
+ * The zone `name`, with its endpoint: `endpoint.set` replaces the stored one (an instance
+ * with BAZAAR_PUBLIC_URL knows where it is), `endpoint.fallback` is stored only when none is.
+ */
+export async function seedZone(db: DbLike, name: string, endpoint: { set?: string; fallback?: string } = {}) {
+  const zone = await findOrCreate(
     () => db.zone.findUnique({ where: { name } }),
-    () => db.zone.create({ data: { name } }),
+    () => db.zone.create({ data: { name, endpoint: endpoint.set ?? endpoint.fallback ?? null } }),
   );
+  const wanted = endpoint.set ?? (zone.endpoint ? undefined : endpoint.fallback);
+  if (wanted === undefined || wanted === zone.endpoint) return zone;
+  return db.zone.update({ where: { id: zone.id }, data: { endpoint: wanted } });
 }
 
 export async function seedGroup(

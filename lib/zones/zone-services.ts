@@ -4,7 +4,8 @@ import { containsInsensitive } from "@/lib/db/provider-where";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { toZoneDto } from "./zone-dto";
+import { toZoneDto, toZoneStatusDto } from "./zone-dto";
+import { forgetZoneHealth } from "./zone-health";
 
 // Zones are few and their operations small, so their services share this file.
 
@@ -24,13 +25,20 @@ export async function listZones({
     }),
     db().zone.count({ where }),
   ]);
-  return { items: rows.map(toZoneDto), total, page: input.page, perPage: input.perPage };
+  // the zones are asked at once: a page waits for the slowest, within the probe's time limit
+  const items = await Promise.all(rows.map(toZoneStatusDto));
+  return { items, total, page: input.page, perPage: input.perPage };
 }
 
 export async function getZone({ input }: { ctx: Ctx; input: { id: number } }) {
   const zone = await db().zone.findUnique({ where: { id: input.id } });
   if (!zone) throw notFound(`Zone ${input.id}`);
-  return toZoneDto(zone);
+  return toZoneStatusDto(zone);
+}
+
+/** The zone the user is signed in to, without asking its portal whether it answers. */
+export async function getLocalZone({ ctx }: { ctx: Ctx }) {
+  return toZoneDto(await db().zone.findUniqueOrThrow({ where: { id: ctx.zone.id } }));
 }
 
 export async function createZone({
@@ -38,7 +46,7 @@ export async function createZone({
   input,
 }: {
   ctx: Ctx;
-  input: { name: string; description: string; endpoint: string };
+  input: { name: string; description: string; endpoint: string | null };
 }) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may register zones");
   try {
@@ -50,7 +58,8 @@ export async function createZone({
       objectName: zone.name,
       details: input,
     });
-    return toZoneDto(zone);
+    forgetZoneHealth(zone.endpoint);
+    return toZoneStatusDto(zone);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `a zone named "${input.name}" exists`);
     throw err;
@@ -62,7 +71,7 @@ export async function updateZone({
   input,
 }: {
   ctx: Ctx;
-  input: { id: number; description?: string; endpoint?: string };
+  input: { id: number; description?: string; endpoint?: string | null };
 }) {
   if (!ctx.user.isAdmin) throw forbidden("Only admins may edit zones");
   const { id, ...data } = input;
@@ -76,7 +85,9 @@ export async function updateZone({
     objectName: zone.name,
     details: data,
   });
-  return toZoneDto(zone);
+  // a new endpoint is asked anew; the same one after an edit, too (an admin checking it)
+  forgetZoneHealth(zone.endpoint);
+  return toZoneStatusDto(zone);
 }
 
 export async function deleteZone({ ctx, input }: { ctx: Ctx; input: { id: number } }) {

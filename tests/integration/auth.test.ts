@@ -132,7 +132,7 @@ describe("GET /api/v1/session", () => {
         id: expect.any(Number),
         name: "default",
         description: "",
-        endpoint: "",
+        endpoint: "http://localhost",
         local: true,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },

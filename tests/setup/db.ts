@@ -4,9 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, vi } from "vitest";
-import { parseConfig, setConfigForTests } from "@/lib/config";
+import { getConfig, parseConfig, setConfigForTests } from "@/lib/config";
 import { disconnectDb } from "@/lib/db/client";
 import { boot } from "@/lib/boot/boot";
+import { db } from "@/lib/db/client";
+import { seedZone } from "@/lib/seed/seed-base";
 import { resetLocalZoneCacheForTests } from "@/lib/zones/local-zone";
 import { resetSecretKeyCacheForTests } from "@/lib/crypto/secret-key";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, LOGIN_MAX_FAILURES } from "../helpers/fixtures";
@@ -90,6 +92,10 @@ beforeAll(async () => {
   resetSecretKeyCacheForTests();
   await disconnectDb();
   await boot(() => {});
+  // the zone is reached where the test client calls the portal (tests/helpers/api.ts), as an
+  // instance's BAZAAR_PUBLIC_URL would say; the variable itself is left unset, as it would
+  // also decide the session cookie's Secure flag
+  await seedZone(db(), getConfig().zoneName, { set: "http://localhost" });
 });
 
 afterAll(async () => {

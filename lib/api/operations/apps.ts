@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import {
+  dbId,
+  idParams,
+  listQuery,
+  objectName,
+  pageOf,
+  queryBool,
+  ref,
+  timestamp,
+  urlId,
+  zoneRef,
+} from "@/lib/api/schemas";
 import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { MARKET_DRIVERS } from "@/lib/markets/drivers/config";
 import { imageDto, jobSummaryDto } from "./images";
@@ -82,7 +93,7 @@ export const appDto = z
     parents: z.array(sharedRefDto({ name: z.string(), type: z.enum(APP_TYPES) })).optional(),
     /** by id alone when you may not use the marketplace */
     marketplace: sharedRefDto({ name: z.string(), driver: z.enum(MARKET_DRIVERS), enabled: z.boolean() }),
-    zone: ref,
+    zone: zoneRef,
     lockLevel: z.enum(LOCK_LEVELS).nullable(),
     /** the newest job that moved this app's bytes */
     job: jobSummaryDto.nullable(),

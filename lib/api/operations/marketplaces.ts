@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId } from "@/lib/api/schemas";
+import { idParams, listQuery, objectName, pageOf, queryBool, timestamp, urlId, zoneRef } from "@/lib/api/schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
 import {
   MARKET_DRIVERS,
@@ -29,7 +29,7 @@ export const marketplaceDto = z
     name: z.string(),
     driver: z.enum(MARKET_DRIVERS),
     driverLabel: z.string(),
-    zone: ref,
+    zone: zoneRef,
     /** true when this portal's zone is the marketplace's own (it may publish and monitor) */
     local: z.boolean(),
     description: z.string(),

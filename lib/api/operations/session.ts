@@ -7,7 +7,8 @@ export const zoneDto = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
-  endpoint: z.string(),
+  /** the zone's portal URL, which every zone uses to reach it (null while it is not known) */
+  endpoint: z.string().nullable(),
   local: z.boolean(),
   createdAt: timestamp,
 });

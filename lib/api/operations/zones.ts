@@ -1,32 +1,52 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, objectName, pageOf, listQuery } from "@/lib/api/schemas";
+import { idParams, objectName, pageOf, listQuery, timestamp } from "@/lib/api/schemas";
+import { isPortalUrl } from "@/lib/zones/portal-url";
 import { zoneDto } from "./session";
 
 export { zoneDto };
 
-const endpoint = z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })]);
+/** Whether the zone's portal answers at its endpoint (GET <endpoint>/api/health, probed by this server). */
+export const zoneHealthDto = z.object({
+  /** up: it answers; down: it does not, or not as a portal; unknown: it has no endpoint to ask */
+  status: z.enum(["up", "down", "unknown"]),
+  detail: z.string(),
+  /** when it was asked (answers are kept for a short while); null when it was not */
+  checkedAt: timestamp.nullable(),
+});
+
+/** A zone as the Zones pages show it: with whether it answers. */
+export const zoneStatusDto = zoneDto.extend({ health: zoneHealthDto });
+
+/** A portal URL, "" or null for none; stored without a trailing slash. */
+const endpoint = z
+  .string()
+  .trim()
+  .max(2048, "must be at most 2048 characters")
+  .refine((v) => v === "" || isPortalUrl(v), "must be an http(s) URL without credentials, query or fragment")
+  .transform((v) => (v === "" ? null : v.replace(/\/+$/, "")))
+  .nullable();
 
 export const listZones = defineOperation({
   id: "listZones",
   method: "GET",
   path: "/api/v1/zones",
-  summary: "List the zones of the federation",
+  summary: "List the zones of the federation, each with whether its portal answers at its endpoint",
   tag: "Zones",
   auth: "user",
   query: listQuery(["id", "name"] as const),
-  response: pageOf(zoneDto),
+  response: pageOf(zoneStatusDto),
 });
 
 export const getZone = defineOperation({
   id: "getZone",
   method: "GET",
   path: "/api/v1/zones/{id}",
-  summary: "A zone",
+  summary: "A zone, with whether its portal answers at its endpoint",
   tag: "Zones",
   auth: "user",
   params: idParams,
-  response: zoneDto,
+  response: zoneStatusDto,
 });
 
 export const createZone = defineOperation({
@@ -39,9 +59,9 @@ export const createZone = defineOperation({
   body: z.object({
     name: objectName,
     description: z.string().trim().max(1024).default(""),
-    endpoint: endpoint.default(""),
+    endpoint: endpoint.default(null),
   }),
-  response: zoneDto,
+  response: zoneStatusDto,
   status: 201,
 });
 
@@ -49,12 +69,13 @@ export const updateZone = defineOperation({
   id: "updateZone",
   method: "PATCH",
   path: "/api/v1/zones/{id}",
-  summary: "Edit a zone's description or endpoint (admins)",
+  summary:
+    "Edit a zone's description or endpoint (admins); an instance started with BAZAAR_PUBLIC_URL sets its zone's endpoint again",
   tag: "Zones",
   auth: "admin",
   params: idParams,
   body: z.object({ description: z.string().trim().max(1024), endpoint }).partial(),
-  response: zoneDto,
+  response: zoneStatusDto,
 });
 
 export const deleteZone = defineOperation({

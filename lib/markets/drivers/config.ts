@@ -131,9 +131,21 @@ export const MARKET_DRIVER_LABELS: Record<MarketDriverName, string> = {
   linuxcontainers: "Linux Containers (simplestreams)",
 };
 
+/**
+ * The zone a marketplace belongs to, as the instance that reads it sees it. Without it an
+ * http marketplace reads only the folder on this host, and serves nowhere it could name.
+ */
+export interface MarketOrigin {
+  zone: string;
+  /** the zone's portal URL (null while it has none) */
+  endpoint: string | null;
+  /** the zone is another than this instance's */
+  foreign: boolean;
+}
+
 /** A marketplace as its driver needs it: decrypted secrets, parsed config. */
 export type MarketDriverSpec =
-  | { id: number; driver: "http"; config: HttpMarketConfig; secrets: Record<string, never> }
+  | { id: number; driver: "http"; config: HttpMarketConfig; secrets: Record<string, never>; origin?: MarketOrigin }
   | { id: number; driver: "s3"; config: S3MarketConfig; secrets: S3MarketSecrets }
   | { id: number; driver: "one"; config: OneMarketConfig; secrets: Record<string, never> }
   | { id: number; driver: "linuxcontainers"; config: LinuxContainersMarketConfig; secrets: Record<string, never> };

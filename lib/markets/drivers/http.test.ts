@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getConfig, setConfigForTests } from "@/lib/config";
-import { httpMarketConfig } from "./config";
+import { httpMarketConfig, type MarketOrigin } from "./config";
 import { runMarketDriverConformance } from "./conformance";
 import { HttpMarketDriver } from "./http";
 import { MARKET_DRIVER_CAPABILITIES, buildMarketDriver } from "./registry";
@@ -237,25 +237,35 @@ describe("http market driver specifics", () => {
 describe("http markets from the registry", () => {
   const original = getConfig();
   afterEach(() => setConfigForTests(original));
-  const spec = (baseUrl: string) =>
+  const spec = (baseUrl: string, origin?: MarketOrigin) =>
     ({
       id: 7,
       driver: "http",
       config: httpMarketConfig.parse({ publicDir: "/srv/market", baseUrl }),
       secrets: {},
+      origin,
     }) as const;
+  const zoneA = { zone: "zone-a", endpoint: "https://a.example", foreign: true };
 
   it("serves an app at the configured base URL", () => {
     expect(buildMarketDriver(spec("https://cdn.example/apps/")).sourceOf("app-1")).toBe(
       "https://cdn.example/apps/app-1",
     );
+    expect(buildMarketDriver(spec("https://cdn.example/apps", zoneA)).sourceOf("app-1")).toBe(
+      "https://cdn.example/apps/app-1",
+    );
   });
 
-  it("serves an app from the portal when no base URL is set", () => {
-    setConfigForTests({ ...original, publicUrl: "https://portal.example" });
-    expect(buildMarketDriver(spec("")).sourceOf("app-1")).toBe("https://portal.example/market/7/app-1");
-    setConfigForTests({ ...original, publicUrl: undefined, port: 3100 });
-    expect(buildMarketDriver(spec("")).sourceOf("app-1")).toBe("http://localhost:3100/market/7/app-1");
+  it("serves an app from its own zone's portal when no base URL is set, never from the process's", () => {
+    // the process that builds the driver is elsewhere, and listens on a port of its own
+    setConfigForTests({ ...original, publicUrl: "https://b.example", port: 3100 });
+    expect(buildMarketDriver(spec("", zoneA)).sourceOf("app-1")).toBe("https://a.example/market/7/app-1");
+    expect(buildMarketDriver(spec("", { ...zoneA, foreign: false })).sourceOf("app-1")).toBe(
+      "https://a.example/market/7/app-1",
+    );
+    // a zone that does not know its endpoint yet: a path of its portal, no guessed host
+    expect(buildMarketDriver(spec("", { ...zoneA, endpoint: null })).sourceOf("app-1")).toBe("/market/7/app-1");
+    expect(buildMarketDriver(spec("")).sourceOf("app-1")).toBe("/market/7/app-1");
   });
 
   it("tells what a driver can do without building one", () => {

@@ -2,10 +2,10 @@ import { constants } from "node:fs";
 import { access, lstat, mkdir, open, readdir, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { Readable } from "node:stream";
 import type { ByteRange, WriteHandle } from "@/lib/storage/byte-store";
 import { beginFileWrite } from "@/lib/storage/file-write";
+import { openRemote, REMOTE_TIMEOUTS, statRemote, type RemoteTimeouts } from "./http-remote";
 import {
   assertMarketKey,
   MarketConfigError,
@@ -31,10 +31,26 @@ const keyOfTemp = (name: string) => {
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
+/** What a file that is not in the folder here is said to be by the file system. */
+const NOT_HERE = new Set(["ENOENT", "ENOTDIR", "EACCES", "EPERM"]);
+
+/**
+ * When an app whose file is not in the folder on this host is read from where the folder is
+ * served (baseUrl) instead:
+ *  - `never`: the portal serving the folder itself (app/market/[id]/[key]) reads only its own;
+ *  - `absent`: when publicDir is not on this host (another instance of the marketplace's zone
+ *    holds it);
+ *  - `foreign`: a marketplace of another zone, whose folder this host may hold a stale or
+ *    empty namesake of: any app not in it.
+ */
+export type RemoteReads = "never" | "absent" | "foreign";
+
 /**
  * OpenNebula's http market: apps are files in a public directory that a web server (or the
  * portal itself at /market/<id>/) serves under baseUrl. Writes go to a temporary dotfile and
- * are renamed into place on commit, so a half-written app is never served.
+ * are renamed into place on commit, so a half-written app is never served. An instance on a
+ * host without the folder reads the apps from baseUrl (lib/markets/drivers/http-remote.ts),
+ * the way OpenNebula's front-ends do.
  */
 export class HttpMarketDriver implements MarketDriver {
   static readonly capabilities: MarketCapabilities = {
@@ -47,10 +63,18 @@ export class HttpMarketDriver implements MarketDriver {
   readonly name = "http";
   private readonly publicDir: string;
   private readonly baseUrl: string;
+  private readonly remote: RemoteReads;
+  private readonly timeouts: RemoteTimeouts;
 
-  constructor(opts: { publicDir: string; baseUrl: string }) {
+  /**
+   * `baseUrl`: where the folder is served, an http(s) URL, or a path of the portal
+   * (`/market/<id>`) while its zone's endpoint is not known, which nothing can be read from.
+   */
+  constructor(opts: { publicDir: string; baseUrl: string; remote?: RemoteReads; timeouts?: Partial<RemoteTimeouts> }) {
     this.publicDir = opts.publicDir;
     this.baseUrl = opts.baseUrl;
+    this.remote = opts.remote ?? "absent";
+    this.timeouts = { ...REMOTE_TIMEOUTS, ...opts.timeouts };
   }
 
   /** The key's file, directly inside publicDir; anything that would land elsewhere is refused. */
@@ -97,10 +121,15 @@ export class HttpMarketDriver implements MarketDriver {
 
   async openRead(key: string, range?: ByteRange, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
     const file = this.fileOf(key);
-    if (!(await exists(this.publicDir))) return this.fetchRemote(key, range, opts.signal);
-    // O_NOFOLLOW: a symlink planted in the directory is not an app and may point anywhere
-    // O_NONBLOCK: opening a FIFO planted under a key must not wait for a writer (it is refused below)
-    const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let fh;
+    try {
+      // O_NOFOLLOW: a symlink planted in the directory is not an app and may point anywhere
+      // O_NONBLOCK: opening a FIFO planted under a key must not wait for a writer (it is refused below)
+      fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      if (await this.readsElsewhere(err)) return openRemote(this.remoteUrl(key), range, this.timeouts, opts.signal);
+      throw err;
+    }
     try {
       if (!(await fh.stat()).isFile()) throw new Error(`Market object "${key}" is not a regular file`);
     } catch (err) {
@@ -108,25 +137,6 @@ export class HttpMarketDriver implements MarketDriver {
       throw err;
     }
     return fh.createReadStream({ ...range, signal: opts.signal });
-  }
-
-  /**
-   * Another instance of a federation writes the apps on its own machine: this one reads them
-   * the way OpenNebula's front-ends do, from the public URL.
-   */
-  private async fetchRemote(key: string, range?: ByteRange, signal?: AbortSignal) {
-    const url = this.sourceOf(key);
-    const res = await fetch(url, {
-      headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},
-      signal,
-      redirect: "follow",
-    });
-    if (!res.ok || !res.body || (range && res.status !== 206)) {
-      await res.body?.cancel();
-      const why = range && res.ok ? "ignored the byte range" : `answered ${res.status} ${res.statusText}`;
-      throw new Error(`Cannot read market object "${key}": ${url} ${why}`);
-    }
-    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
   async stat(key: string): Promise<MarketObjectInfo | null> {
@@ -139,9 +149,28 @@ export class HttpMarketDriver implements MarketDriver {
         lastModified: s.mtime,
       };
     } catch (err) {
-      if (errno(err) === "ENOENT") return null;
+      if (await this.readsElsewhere(err)) return statRemote(this.remoteUrl(key), this.timeouts);
+      if (errno(err) === "ENOENT" || errno(err) === "ENOTDIR") return null;
       throw err;
     }
+  }
+
+  /** Whether an app the folder here did not give (`err`) is read from where it is served. */
+  private async readsElsewhere(err: unknown): Promise<boolean> {
+    if (this.remote === "never" || !NOT_HERE.has(errno(err) ?? "")) return false;
+    return this.remote === "foreign" || !(await folderHere(this.publicDir));
+  }
+
+  /** The app's URL for reading it from another host. */
+  private remoteUrl(key: string): string {
+    const url = this.sourceOf(key);
+    if (!/^https?:\/\//i.test(url))
+      throw new MarketConfigError(
+        "baseUrl",
+        `The folder ${this.publicDir} is not on this host, and where it is served is not known: ` +
+          "set the marketplace's BASE_URL, or BAZAAR_PUBLIC_URL on the instances of its zone",
+      );
+    return url;
   }
 
   async delete(key: string): Promise<void> {
@@ -180,12 +209,13 @@ export class HttpMarketDriver implements MarketDriver {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/** Whether this host holds the folder (one it may not enter is another host's, as far as it can tell). */
+async function folderHere(p: string): Promise<boolean> {
   try {
     await access(p);
     return true;
   } catch (err) {
-    if (errno(err) === "ENOENT") return false;
+    if (NOT_HERE.has(errno(err) ?? "")) return false;
     throw err;
   }
 }

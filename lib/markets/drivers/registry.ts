@@ -1,4 +1,3 @@
-import { getConfig } from "@/lib/config";
 import type { MarketDriverName, MarketDriverSpec } from "./config";
 import { HttpMarketDriver } from "./http";
 import { LinuxContainersMarketDriver, OneMarketDriver } from "./public-catalog";
@@ -13,19 +12,25 @@ export const MARKET_DRIVER_CAPABILITIES: Record<MarketDriverName, MarketCapabili
   linuxcontainers: LinuxContainersMarketDriver.capabilities,
 };
 
-/** Where the portal itself serves an http market whose baseUrl is left empty. */
-export const defaultMarketBaseUrl = (id: number) => {
-  const { publicUrl, port } = getConfig();
-  return `${publicUrl ?? `http://localhost:${port}`}/market/${id}`;
-};
+/**
+ * Where an http marketplace's folder is served: its BASE_URL, or else its own zone's portal
+ * at /market/<id> (whichever instance asks); a bare path while that zone has no endpoint.
+ */
+export const httpMarketBaseUrl = (id: number, baseUrl: string, zoneEndpoint: string | null | undefined) =>
+  baseUrl || `${zoneEndpoint ?? ""}/market/${id}`;
 
-/** The one place that turns a marketplace into its driver. */
+/**
+ * The one place that turns a marketplace into its driver. An http marketplace of another
+ * zone reads what its folder here lacks from where it is served; one without its origin
+ * (the portal serving the folder) reads nothing but the folder here.
+ */
 export function buildMarketDriver(spec: MarketDriverSpec): MarketDriver {
   switch (spec.driver) {
     case "http":
       return new HttpMarketDriver({
         publicDir: spec.config.publicDir,
-        baseUrl: spec.config.baseUrl || defaultMarketBaseUrl(spec.id),
+        baseUrl: httpMarketBaseUrl(spec.id, spec.config.baseUrl, spec.origin?.endpoint),
+        remote: !spec.origin ? "never" : spec.origin.foreign ? "foreign" : "absent",
       });
     case "s3":
       return new S3MarketDriver({ config: spec.config, secrets: spec.secrets });
