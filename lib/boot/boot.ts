@@ -63,24 +63,26 @@ export async function boot(
   log(
     `zone "${zone.name}" at ${zone.endpoint ?? "(no endpoint)"}, database ${config.databaseProvider}, data in ${config.dataDir}`,
   );
-  if (!zone.endpoint && config.env === "production")
+  if (!config.publicUrl && config.env === "production" && (!zone.endpoint || isLocalhost(zone.endpoint)))
     log(
-      `WARNING: zone "${zone.name}" has no endpoint: set BAZAAR_PUBLIC_URL to this portal's URL so that other zones ` +
-        "can reach it (its http marketplaces without BASE_URL, links to it)",
+      `WARNING: zone "${zone.name}" is at ${zone.endpoint ?? "no endpoint"}: set BAZAAR_PUBLIC_URL to this portal's ` +
+        "URL so that other zones and hosts can reach it (its http marketplaces without BASE_URL, links to it)",
     );
 }
 
 /**
  * What this instance says of its zone's endpoint: BAZAAR_PUBLIC_URL replaces the stored one.
- * Without it the stored one stays (another instance of the zone may have set it), and only a
- * development server stands in for a zone that has none, at the port it listens on. A worker
- * listens on no port: it never does.
+ * Without it the stored one stays (another instance of the zone may have set it), and a web
+ * server stands in for a zone that has none, at the port it listens on (one portal on one
+ * machine, the default). A worker listens on no port: it never does.
  */
 function zoneEndpointOf(config: Config, serves: boolean): { set?: string; fallback?: string } {
   if (config.publicUrl) return { set: config.publicUrl };
-  if (serves && config.env === "development") return { fallback: `http://localhost:${config.port}` };
+  if (serves) return { fallback: `http://localhost:${config.port}` };
   return {};
 }
+
+const isLocalhost = (endpoint: string) => new URL(endpoint).hostname === "localhost";
 
 const hasAdmin = (client: DbLike) =>
   client.user.count({ where: { memberships: { some: { group: { name: ADMINS_GROUP } } } } }).then((n) => n > 0);

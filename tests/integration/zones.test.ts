@@ -136,13 +136,13 @@ describe("zone endpoints", () => {
     expect(await localEndpoint()).toBe("https://a2.example");
   });
 
-  it("a development server stands in for a zone without an endpoint, at its port; a worker never does", async () => {
+  it("a web server stands in for a zone without an endpoint, at its port; a worker never does", async () => {
     await db().zone.update({ where: { id: localZoneId }, data: { endpoint: null } });
     await restart({ env: "development", publicUrl: undefined, port: 3456 }, { serves: false });
     expect(await localEndpoint()).toBeNull();
-    await restart({ env: "production", publicUrl: undefined, port: 3456 });
+    await restart({ env: "production", publicUrl: undefined, port: 3456 }, { serves: false });
     expect(await localEndpoint()).toBeNull();
-    await restart({ env: "development", publicUrl: undefined, port: 3456 });
+    await restart({ env: "production", publicUrl: undefined, port: 3456 });
     expect(await localEndpoint()).toBe("http://localhost:3456");
     // only when nothing is stored
     await restart({ env: "development", publicUrl: undefined, port: 4567 });
