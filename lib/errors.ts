@@ -11,6 +11,8 @@ export type ErrorCode =
   | "WRONG_STATE"
   | "WRONG_ZONE"
   | "NO_SPACE"
+  /** a user's or group's quota would be exceeded */
+  | "QUOTA_EXCEEDED"
   /** a backend (marketplace, datastore) refused or failed: the portal's request was fine */
   | "BACKEND_FAILED"
   | "TOO_MANY_REQUESTS"

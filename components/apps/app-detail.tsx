@@ -158,7 +158,7 @@ function AppView({ app }: { app: AppDto }) {
           <AppTemplateTab app={app} />
         </Tabs.Panel>
         <Tabs.Panel value="permissions" pt="md">
-          <PermissionsPanel resourcePath={`/apps/${app.id}`} ownership={app} onChanged={invalidate} />
+          <PermissionsPanel resourcePath={`/apps/${app.id}`} ownership={app} onChanged={invalidate} vdcGrants="app" />
         </Tabs.Panel>
         <Tabs.Panel value="jobs" pt="md">
           <JobsTable list={jobs} object={{ type: "MARKETPLACE_APP", id: app.id }} />

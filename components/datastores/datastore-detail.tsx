@@ -77,7 +77,12 @@ function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
           <ImagesTable list={images} datastoreId={datastore.id} />
         </Tabs.Panel>
         <Tabs.Panel value="permissions" pt="md">
-          <PermissionsPanel resourcePath={`/datastores/${datastore.id}`} ownership={datastore} onChanged={invalidate} />
+          <PermissionsPanel
+            resourcePath={`/datastores/${datastore.id}`}
+            ownership={datastore}
+            onChanged={invalidate}
+            vdcGrants="datastore"
+          />
         </Tabs.Panel>
       </Tabs>
     </>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { Badge, Group, Stack, Tabs, Text } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
+import { QuotaPanel } from "@/components/quotas/quota-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
@@ -61,12 +62,16 @@ function GroupView({ group }: { group: GroupDetailDto }) {
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>
           <Tabs.Tab value="members">Members ({group.members.length})</Tabs.Tab>
+          <Tabs.Tab value="quotas">Quotas</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="info" pt="md">
           {isAdmin ? <GroupInfoForm group={group} /> : <GroupInfoReadOnly group={group} />}
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="md">
           <GroupMembers group={group} canEdit={isAdmin} />
+        </Tabs.Panel>
+        <Tabs.Panel value="quotas" pt="md">
+          <QuotaPanel owner={{ kind: "groups", id: group.id }} name={group.name} canEdit={isAdmin} />
         </Tabs.Panel>
       </Tabs>
     </>

@@ -162,7 +162,12 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
           <AppsCatalog list={apps} marketplaceId={market.id} />
         </Tabs.Panel>
         <Tabs.Panel value="permissions" pt="md">
-          <PermissionsPanel resourcePath={`/marketplaces/${market.id}`} ownership={market} onChanged={invalidate} />
+          <PermissionsPanel
+            resourcePath={`/marketplaces/${market.id}`}
+            ownership={market}
+            onChanged={invalidate}
+            vdcGrants="marketplace"
+          />
         </Tabs.Panel>
       </Tabs>
     </>

@@ -1,7 +1,23 @@
 "use client";
 
 import { useState } from "react";
-import { Alert, Button, Checkbox, Code, Group, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import Link from "next/link";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  List,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
 import { useGroupOptions } from "@/components/groups/queries";
 import { notifySuccess } from "@/components/ui/notify";
@@ -17,7 +33,11 @@ import {
   type PermGrid,
   type PermRight,
 } from "./bits";
-import { useChmod, useChown, useOwnerOptions } from "./queries";
+import type { VdcGrantsDto } from "./api";
+import { useChmod, useChown, useOwnerOptions, useVdcGrants } from "./queries";
+
+/** The kinds of object a VDC may grant (a marketplace's grant reaches its apps). */
+export type GrantedKind = "datastore" | "marketplace" | "app";
 
 interface PermissionsPanelProps {
   /** the object's API path under /api/v1, e.g. "/datastores/5" */
@@ -25,18 +45,21 @@ interface PermissionsPanelProps {
   ownership: OwnershipDto;
   /** refetch the object after a change (called whatever the outcome) */
   onChanged: () => void;
+  /** for datastores, marketplaces and apps: also list the VDCs that grant USE on it */
+  vdcGrants?: GrantedKind;
 }
 
 const CLASS_LABELS: Record<PermClass, string> = { owner: "Owner", group: "Group", other: "Other" };
 const RIGHT_LABELS: Record<PermRight, string> = { use: "Use", manage: "Manage", admin: "Admin" };
 
 /** Permissions (the 3×3 grid, chmod) and ownership (chown) of any shared object. */
-export function PermissionsPanel({ resourcePath, ownership, onChanged }: PermissionsPanelProps) {
+export function PermissionsPanel({ resourcePath, ownership, onChanged, vdcGrants }: PermissionsPanelProps) {
   const me = useSession().user;
   const canManage = holdsRight(me, ownership, "manage");
   const canAdmin = holdsRight(me, ownership, "admin");
   return (
     <Stack gap="xl" maw={640}>
+      {vdcGrants ? <VdcGrants resourcePath={resourcePath} kind={vdcGrants} isAdmin={me.isAdmin} /> : null}
       <PermissionsForm
         resourcePath={resourcePath}
         ownership={ownership}
@@ -55,7 +78,64 @@ export function PermissionsPanel({ resourcePath, ownership, onChanged }: Permiss
   );
 }
 
-type FormProps = PermissionsPanelProps & { canManage: boolean };
+type FormProps = Omit<PermissionsPanelProps, "vdcGrants"> & { canManage: boolean };
+
+const ALL_OF_ZONE: Record<GrantedKind, string> = {
+  datastore: "all datastores of the zone",
+  marketplace: "all marketplaces of the zone",
+  app: "all marketplaces of the zone",
+};
+
+const names = (groups: { name: string }[]) =>
+  `${groups.length === 1 ? "group" : "groups"} ${groups.map((g) => g.name).join(", ")}`;
+
+/** "Granted by VDC x to groups a, b (USE)": access that the bits below do not show. */
+function VdcGrants({ resourcePath, kind, isAdmin }: { resourcePath: string; kind: GrantedKind; isAdmin: boolean }) {
+  const grants = useVdcGrants(resourcePath);
+  return (
+    <Stack gap="xs" component="section" aria-labelledby="vdc-grants-title">
+      <Title order={4} id="vdc-grants-title">
+        VDC grants
+      </Title>
+      {grants.isPending ? (
+        <Skeleton h={20} w="60%" />
+      ) : grants.isError ? (
+        <Text size="sm" c="red" role="alert">
+          Could not load the VDC grants: {grants.error.message}
+        </Text>
+      ) : grants.data.items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {isAdmin ? `No VDC grants this ${kind}.` : `No VDC of your groups grants this ${kind}.`}
+        </Text>
+      ) : (
+        <List size="sm" spacing={4} aria-label="VDC grants">
+          {grants.data.items.map((g) => (
+            <GrantItem key={g.vdc.id} grant={g} kind={kind} />
+          ))}
+        </List>
+      )}
+    </Stack>
+  );
+}
+
+function GrantItem({ grant, kind }: { grant: VdcGrantsDto["items"][number]; kind: GrantedKind }) {
+  return (
+    <List.Item>
+      Granted by VDC{" "}
+      <Anchor component={Link} href={`/vdcs/${grant.vdc.id}`} inherit>
+        {grant.vdc.name}
+      </Anchor>{" "}
+      to {grant.groups.length ? names(grant.groups) : "no group yet"} (USE
+      {kind === "app" ? ", through its marketplace" : ""})
+      {grant.allOfZone ? (
+        <Text span c="dimmed" inherit>
+          {" "}
+          ({ALL_OF_ZONE[kind]})
+        </Text>
+      ) : null}
+    </List.Item>
+  );
+}
 
 function PermissionsForm({
   resourcePath,

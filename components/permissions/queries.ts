@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { listUsers, type UserFilters } from "@/components/users/api";
 import { userKeys } from "@/components/users/queries";
+import { vdcKeys } from "@/components/vdcs/queries";
 import * as permissionsApi from "./api";
 
 const ALL_USERS: UserFilters = { page: 1, perPage: 200, sort: "username", order: "asc" };
@@ -29,5 +30,15 @@ export function useChown(resourcePath: string, onChanged: () => void) {
   return useMutation({
     mutationFn: (body: { ownerId?: number; groupId?: number }) => permissionsApi.chown(resourcePath, body),
     onSettled: onChanged,
+  });
+}
+
+/** Under the VDCs' keys: a change to a VDC refreshes what it grants. */
+export const vdcGrantKeys = (resourcePath: string) => [...vdcKeys.all, "grants", resourcePath] as const;
+
+export function useVdcGrants(resourcePath: string) {
+  return useQuery({
+    queryKey: vdcGrantKeys(resourcePath),
+    queryFn: ({ signal }) => permissionsApi.listVdcGrants(resourcePath, signal),
   });
 }

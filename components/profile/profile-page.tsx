@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { Badge, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
+import { QuotaPanel } from "@/components/quotas/quota-panel";
 import { ChangePasswordForm } from "./change-password-form";
 import { ProfileForm } from "./profile-form";
 import { TokensPanel } from "./tokens-panel";
@@ -24,6 +25,9 @@ export function ProfilePage() {
           ))}
         </Group>
         <ProfileForm />
+      </Section>
+      <Section title="Quotas">
+        <QuotaPanel owner={{ kind: "users", id: user.id }} name={user.username} canEdit={user.isAdmin} />
       </Section>
       <Section title="Change password">
         <ChangePasswordForm />

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { Badge, Group, Tabs, Text } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
+import { QuotaPanel } from "@/components/quotas/quota-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
@@ -53,12 +54,16 @@ function UserView({ user }: { user: UserDto }) {
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>
           <Tabs.Tab value="groups">Groups</Tabs.Tab>
+          <Tabs.Tab value="quotas">Quotas</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="info" pt="md">
           <UserInfoTab user={user} isSelf={user.id === me.id} />
         </Tabs.Panel>
         <Tabs.Panel value="groups" pt="md">
           <UserGroupsTab user={user} />
+        </Tabs.Panel>
+        <Tabs.Panel value="quotas" pt="md">
+          <QuotaPanel owner={{ kind: "users", id: user.id }} name={user.username} canEdit={me.isAdmin} />
         </Tabs.Panel>
       </Tabs>
     </>

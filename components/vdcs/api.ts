@@ -6,6 +6,10 @@ export type { VdcDto };
 export type VdcFilters = ListParams;
 export type CreateVdcInput = BodyOf<typeof createOp>;
 export type UpdateVdcInput = BodyOf<typeof updateOp>;
+/** A resource as the VDC shows it: with its zone's and its own name (null: all of the zone). */
+export type VdcResourceDto = VdcDto["resources"][number];
+/** A resource as PATCH takes it. */
+export type VdcResourceInput = Pick<VdcResourceDto, "zoneId" | "resourceType" | "resourceId">;
 
 export const listVdcs = (filters: VdcFilters, signal?: AbortSignal) =>
   api<Page<VdcDto>>("/vdcs", { query: { ...filters }, signal });

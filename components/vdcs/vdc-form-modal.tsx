@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { Button, Group, Modal, MultiSelect, Stack, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
@@ -9,7 +10,10 @@ import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { VdcDto } from "./api";
 import { useCreateVdc, useUpdateVdc } from "./queries";
 
-/** "Create VDC" without a VDC, "Edit" with one. */
+/**
+ * "Create VDC" without a VDC, "Edit" (name and description) with one. A new VDC opens on its
+ * page, where its groups and resources are picked.
+ */
 export function VdcFormButton({ vdc }: { vdc?: VdcDto }) {
   const [opened, { open, close }] = useDisclosure(false);
   return (
@@ -31,6 +35,7 @@ export function VdcFormButton({ vdc }: { vdc?: VdcDto }) {
 }
 
 function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
+  const router = useRouter();
   const groupOptions = useGroupOptions();
   const create = useCreateVdc();
   const update = useUpdateVdc();
@@ -44,16 +49,17 @@ function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
   });
 
   const submit = form.onSubmit((v) => {
-    const body = { name: v.name, description: v.description, groupIds: v.groupIds.map(Number) };
+    const body = { name: v.name, description: v.description };
     const callbacks = {
       onSuccess: (saved: VdcDto) => {
         notifySuccess(`VDC ${saved.name} ${vdc ? "saved" : "created"}`);
         onDone();
+        if (!vdc) router.push(`/vdcs/${saved.id}`);
       },
       onError: (err: Error) => notifyError(err, form),
     };
     if (vdc) update.mutate({ id: vdc.id, patch: body }, callbacks);
-    else create.mutate(body, callbacks);
+    else create.mutate({ ...body, groupIds: v.groupIds.map(Number) }, callbacks);
   });
 
   return (
@@ -61,14 +67,16 @@ function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
       <Stack>
         <TextInput label="Name" data-autofocus {...form.getInputProps("name")} />
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
-        <MultiSelect
-          label="Groups"
-          description="Members of these groups may use the VDC's resources"
-          data={groupOptions}
-          searchable
-          clearable
-          {...form.getInputProps("groupIds")}
-        />
+        {vdc ? null : (
+          <MultiSelect
+            label="Groups"
+            description="Members of these groups may use the VDC's resources; add the resources on the VDC's page"
+            data={groupOptions}
+            searchable
+            clearable
+            {...form.getInputProps("groupIds")}
+          />
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

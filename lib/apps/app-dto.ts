@@ -12,7 +12,7 @@ import { loadAppTree, type TreeNode } from "./app-tree";
 export const appInclude = {
   ...ownershipInclude,
   zone: { select: { id: true, name: true, endpoint: true } },
-  marketplace: { select: { id: true, name: true, driver: true, enabled: true, ...rightsSelect } },
+  marketplace: { select: { id: true, name: true, driver: true, enabled: true, zoneId: true, ...rightsSelect } },
   _count: { select: { children: true } },
 } satisfies Prisma.MarketplaceAppInclude;
 
@@ -56,12 +56,17 @@ export function toAppDto(app: AppRow, viewer: Subject, job: ReturnType<typeof to
     originImageId: app.originImageId,
     originTemplateId: app.originTemplateId,
     childCount: app._count.children,
-    marketplace: refTo(viewer, app.marketplace, ({ id, name, driver, enabled }) => ({
-      id,
-      name,
-      driver: driver as MarketDriverName,
-      enabled,
-    })),
+    marketplace: refTo(
+      viewer,
+      app.marketplace,
+      ({ id, name, driver, enabled }) => ({
+        id,
+        name,
+        driver: driver as MarketDriverName,
+        enabled,
+      }),
+      "MARKETPLACE",
+    ),
     zone: app.zone,
     lockLevel: app.lockLevel as AppDto["lockLevel"],
     job,
@@ -77,7 +82,7 @@ export function toAppDto(app: AppRow, viewer: Subject, job: ReturnType<typeof to
  */
 function toChildDto(node: TreeNode, viewer: Subject): AppChildDto {
   const { position, slot, created, app } = node;
-  if (!maySee(viewer, app)) return { position, slot, created, app: { id: app.id } };
+  if (!maySee(viewer, app, "MARKETPLACE_APP")) return { position, slot, created, app: { id: app.id } };
   return {
     position,
     slot,
@@ -89,7 +94,7 @@ function toChildDto(node: TreeNode, viewer: Subject): AppChildDto {
       state: app.state as AppDto["state"],
       error: app.error,
       sizeBytes: Number(app.sizeBytes),
-      marketplace: refTo(viewer, app.marketplace, ({ id, name }) => ({ id, name })),
+      marketplace: refTo(viewer, app.marketplace, ({ id, name }) => ({ id, name }), "MARKETPLACE"),
       children: node.children.map((c) => {
         const part = toChildDto(c, viewer);
         if (!("children" in part.app)) return part;
@@ -110,7 +115,18 @@ export async function toAppDetailDto(db: DbLike, app: AppRow, viewer: Subject): 
     loadAppTree(db, app.id),
     db.marketplaceAppChild.findMany({
       where: { childId: app.id },
-      select: { parent: { select: { id: true, name: true, type: true, ...rightsSelect } } },
+      select: {
+        parent: {
+          select: {
+            id: true,
+            name: true,
+            type: true,
+            marketplaceId: true,
+            marketplace: { select: { zoneId: true } },
+            ...rightsSelect,
+          },
+        },
+      },
       distinct: ["parentId"],
     }),
   ]);
@@ -118,7 +134,7 @@ export async function toAppDetailDto(db: DbLike, app: AppRow, viewer: Subject): 
     ...toAppDto(app, viewer, jobs.get(app.id) ?? null),
     children: tree.map((n) => toChildDto(n, viewer)),
     parents: parents.map(({ parent }) =>
-      refTo(viewer, parent, ({ id, name, type }) => ({ id, name, type: type as AppDto["type"] })),
+      refTo(viewer, parent, ({ id, name, type }) => ({ id, name, type: type as AppDto["type"] }), "MARKETPLACE_APP"),
     ),
   };
 }

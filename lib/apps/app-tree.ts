@@ -14,7 +14,7 @@ const nodeSelect = {
   source: true,
   originImageId: true,
   marketplaceId: true,
-  marketplace: { select: { id: true, name: true, ...rightsSelect } },
+  marketplace: { select: { id: true, name: true, zoneId: true, ...rightsSelect } },
   ...rightsSelect,
 } as const;
 
@@ -31,7 +31,7 @@ export interface TreeApp extends SharedObject {
   source: string;
   originImageId: number | null;
   marketplaceId: number;
-  marketplace: SharedObject & { id: number; name: string };
+  marketplace: SharedObject & { id: number; name: string; zoneId: number };
 }
 
 export interface TreeNode {

@@ -12,7 +12,7 @@ import type { AppRow } from "./app-dto";
 export function checkReadable(ctx: Ctx, app: AppRow, what: string, verb: "imported" | "copied") {
   if (app.state !== "READY")
     throw new AppError("WRONG_STATE", `App ${app.name}${what} is ${app.state}; only READY apps can be ${verb}`);
-  const market = nameFor(subjectOf(ctx), app.marketplace);
+  const market = nameFor(subjectOf(ctx), app.marketplace, "MARKETPLACE");
   if (!app.marketplace.enabled)
     throw new AppError("WRONG_STATE", `Marketplace ${market} is disabled; its apps cannot be ${verb}`);
   if (!MARKET_DRIVER_CAPABILITIES[app.marketplace.driver as MarketDriverName]?.read)

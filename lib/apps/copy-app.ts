@@ -1,3 +1,4 @@
+import { reserveTransferSlot } from "@/lib/quotas/reserve-transfer";
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, invalid, isUniqueViolation } from "@/lib/errors";
@@ -5,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { appKey } from "@/lib/markets/app-key";
 import { nameFor } from "@/lib/permissions/references";
-import { sharedRights } from "@/lib/permissions/rights";
+import { appRights } from "@/lib/permissions/rights";
 import { checkReadable } from "./check-readable";
 import { appInclude, appJobs, toAppDetailDto, toAppDto, type AppRow } from "./app-dto";
 import { loadAppTree, type TreeNode } from "./app-tree";
@@ -59,6 +60,7 @@ export async function copyApp({ ctx, input }: { ctx: Ctx; input: CopyAppInput })
   const name = input.name ?? source.root.name;
   try {
     const { rootId, ids, jobId } = await db().$transaction(async (tx) => {
+      await reserveTransferSlot(tx, ctx, "marketplaceId");
       await claimNames(tx, market, source, name);
       const copyOf = await createCopies(tx, ctx, market, source, name);
       const rootId = copyOf.get(source.root.id)!;
@@ -174,7 +176,7 @@ async function createCopies(tx: DbLike, ctx: Ctx, market: Market, source: Source
     zoneId: ctx.zone.id,
     ownerId: ctx.user.id,
     groupId: ctx.user.primaryGroupId,
-    ...sharedRights(subjectOf(ctx), ctx.user.umask),
+    ...appRights(subjectOf(ctx), ctx.user.umask, market),
   };
   for (const [app, copyName] of [
     ...source.parts.map((p): [AppRow, string] => [p.app, p.app.name]),
@@ -214,7 +216,7 @@ async function createCopies(tx: DbLike, ctx: Ctx, market: Market, source: Source
 
 async function enqueueCopy(tx: DbLike, ctx: Ctx, market: Market, source: Source, payload: CopyPayload, name: string) {
   const { root } = source;
-  const from = nameFor(subjectOf(ctx), root.marketplace);
+  const from = nameFor(subjectOf(ctx), root.marketplace, "MARKETPLACE");
   return enqueueJob(tx, copyAppJob, {
     zoneId: ctx.zone.id,
     payload,

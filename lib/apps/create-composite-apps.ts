@@ -1,7 +1,7 @@
 import type { Prisma } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { sharedRights } from "@/lib/permissions/rights";
+import { appRights, type Rights } from "@/lib/permissions/rights";
 import { appKey } from "@/lib/markets/app-key";
 import { templateForMarket } from "@/lib/templates/composite";
 import { serializeTemplate } from "@/lib/templates/template-text";
@@ -13,10 +13,10 @@ import type { CompositeLayout, ImageApp, Part, ReusedApp, ServiceApp, VmApp } fr
 export function appFields(
   ctx: Ctx,
   input: { version: string; tags: string[]; hypervisor: string; architecture: string },
-  marketplaceId: number,
+  market: Rights & { id: number },
 ) {
   return {
-    marketplaceId,
+    marketplaceId: market.id,
     zoneId: ctx.zone.id,
     state: "LOCKED",
     version: input.version,
@@ -26,7 +26,7 @@ export function appFields(
     architecture: input.architecture,
     ownerId: ctx.user.id,
     groupId: ctx.user.primaryGroupId,
-    ...sharedRights(subjectOf(ctx), ctx.user.umask),
+    ...appRights(subjectOf(ctx), ctx.user.umask, market),
   } satisfies Partial<Prisma.MarketplaceAppUncheckedCreateInput>;
 }
 

@@ -35,7 +35,7 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
       driver.openRead(app.storageKey, range).catch((err: Error) => {
         throw cannotServe(
           ctx.user,
-          `Marketplace ${nameFor(subjectOf(ctx), market)} could not serve app ${app.name}`,
+          `Marketplace ${nameFor(subjectOf(ctx), market, "MARKETPLACE")} could not serve app ${app.name}`,
           err,
         );
       }),

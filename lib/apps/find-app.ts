@@ -12,11 +12,16 @@ import { appInclude } from "./app-dto";
  */
 export async function findApp(ctx: Ctx, id: number, op: Operation = "show") {
   const app = await (ctx.tx ?? db()).marketplaceApp.findFirst({
-    where: { AND: [{ id }, whereHolds(subjectOf(ctx))] },
+    where: { AND: [{ id }, whereHolds(subjectOf(ctx), "USE", "MARKETPLACE_APP")] },
     include: appInclude,
   });
   if (!app) throw notFound(`App ${id}`);
-  const decision = decide(subjectOf(ctx), { ...app, lockLevel: app.lockLevel as SharedObject["lockLevel"] }, op);
+  const decision = decide(
+    subjectOf(ctx),
+    { ...app, lockLevel: app.lockLevel as SharedObject["lockLevel"] },
+    op,
+    "MARKETPLACE_APP",
+  );
   if (!decision.allowed) throw forbidden(`You may not ${op} app ${app.name}: ${decision.reason}`);
   return app;
 }

@@ -8,6 +8,8 @@ import { initialRights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findDatastore } from "@/lib/datastores/find-datastore";
 import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { checkQuotas } from "@/lib/quotas/check-quotas";
+import { RESERVING, reserveImageTransfer } from "@/lib/quotas/reserve-transfer";
 import { imageInclude, latestJobs, toImageDto } from "@/lib/images/image-dto";
 import type { ImportPlanDto } from "@/lib/api/operations/apps";
 import { parseTemplate, serializeTemplate } from "@/lib/templates/template-text";
@@ -55,7 +57,17 @@ async function planImport(ctx: Ctx, input: ImportAppInput): Promise<Plan> {
   const layout = await layoutImport(source, target, new NameBook(ctx.user.id));
   checkCarriedTemplates(layout.vmTemplates);
   checkCreateRights(ctx, layout);
-  return { root, ds, ...layout, ...(await checkRoom(ds, layout.images)) };
+  const room = await checkRoom(ds, layout.images);
+  // the import checks again, with the rows locked, as it reserves
+  await checkQuotas(db(), {
+    userId: ctx.user.id,
+    groupId: ctx.user.primaryGroupId,
+    datastoreId: ds.id,
+    bytes: layout.images.reduce((sum, i) => sum + needOf(ds, i), 0),
+    images: layout.images.length,
+    field: "datastoreId",
+  });
+  return { root, ds, ...layout, ...room };
 }
 
 /** The app the user imports and the datastore it goes to. */
@@ -122,14 +134,16 @@ function checkCreateRights(ctx: Ctx, layout: ImportLayout<AppRow>) {
     throw forbidden("Your groups may not create service templates");
 }
 
+/** The room an image takes: converted to raw, its virtual size (a qcow2 app can be much smaller). */
+const needOf = (ds: Datastore, i: PlannedImage<AppRow>) =>
+  ds.requiredFormat === "raw"
+    ? Math.max(Number(i.app.sizeBytes), Number(i.app.virtualSizeBytes))
+    : Number(i.app.sizeBytes);
+
 /** The datastore must hold every image; answers the bytes the import brings and the room there is. */
 async function checkRoom(ds: Datastore, images: PlannedImage<AppRow>[]) {
   const totalBytes = images.reduce((sum, i) => sum + Number(i.app.sizeBytes), 0);
-  // converted to raw, a disk takes its virtual size (a qcow2 app can be much smaller)
-  const needBytes =
-    ds.requiredFormat === "raw"
-      ? images.reduce((sum, i) => sum + Math.max(Number(i.app.sizeBytes), Number(i.app.virtualSizeBytes)), 0)
-      : totalBytes;
+  const needBytes = images.reduce((sum, i) => sum + needOf(ds, i), 0);
   const { capacity } = await measureCapacity(ds);
   if (needBytes > capacity.freeBytes)
     throw new AppError("NO_SPACE", noSpaceMessage(ds.name, needBytes, capacity.freeBytes), {
@@ -174,16 +188,19 @@ export async function previewAppImport({ ctx, input }: { ctx: Ctx; input: Import
 export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInput }) {
   const plan = await planImport(ctx, input);
   try {
-    const { created, jobId } = await db().$transaction(
-      async (tx) => {
-        await checkNamesFree(tx, ctx.user.id, plan);
-        const created = await createImages(tx, ctx, plan);
-        const job = await enqueueImport(tx, ctx, plan, created);
-        await auditImport(tx, ctx, input, plan, created);
-        return { created: created.map((c) => c.image), jobId: job.id };
-      },
-      { timeout: 30_000, maxWait: 10_000 },
-    );
+    const { created, jobId } = await db().$transaction(async (tx) => {
+      await checkNamesFree(tx, ctx.user.id, plan);
+      await reserveImageTransfer(tx, ctx, {
+        ds: plan.ds,
+        bytes: plan.images.reduce((sum, i) => sum + needOf(plan.ds, i), 0),
+        images: plan.images.length,
+        field: "datastoreId",
+      });
+      const created = await createImages(tx, ctx, plan);
+      const job = await enqueueImport(tx, ctx, plan, created);
+      await auditImport(tx, ctx, input, plan, created);
+      return { created: created.map((c) => c.image), jobId: job.id };
+    }, RESERVING);
     const jobs = await latestJobs(
       db(),
       created.map((c) => c.id),
@@ -236,6 +253,7 @@ async function createImages(tx: DbLike, ctx: Ctx, plan: Plan) {
         sourceUrl: i.app.source,
         expectedMd5: i.app.md5,
         expectedSha256: i.app.sha256,
+        reservedBytes: BigInt(needOf(plan.ds, i)),
         state: "LOCKED",
       },
       include: imageInclude,
@@ -269,7 +287,7 @@ async function enqueueImport(tx: DbLike, ctx: Ctx, plan: Plan, created: CreatedI
       },
       owner: ownerOf(ctx),
     },
-    title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace)} into ${plan.ds.name}`,
+    title: `Import app ${root.name} from marketplace ${nameFor(subjectOf(ctx), root.marketplace, "MARKETPLACE")} into ${plan.ds.name}`,
     objectType: first ? "IMAGE" : "MARKETPLACE_APP",
     objectId: first ? first.image.id : root.id,
     createdById: ctx.user.id,

@@ -26,7 +26,7 @@ function catalogWhere(ctx: Ctx, input: Partial<ListAppsInput>): Prisma.Marketpla
   const q = input.q;
   return {
     AND: [
-      whereHolds(subjectOf(ctx)),
+      whereHolds(subjectOf(ctx), "USE", "MARKETPLACE_APP"),
       input.type ? { type: input.type } : {},
       input.state ? { state: input.state } : {},
       input.marketplaceId ? { marketplaceId: input.marketplaceId } : {},

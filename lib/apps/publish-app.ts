@@ -1,8 +1,9 @@
+import { reserveTransferSlot } from "@/lib/quotas/reserve-transfer";
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, isUniqueViolation } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { sharedRights } from "@/lib/permissions/rights";
+import { appRights, type Rights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findImage } from "@/lib/images/find-image";
 import { appKey } from "@/lib/markets/app-key";
@@ -37,6 +38,7 @@ export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppIn
   const market = await publishTarget(ctx, input.marketplaceId, Number(image.sizeBytes));
   try {
     const app = await db().$transaction(async (tx) => {
+      await reserveTransferSlot(tx, ctx, "imageId");
       await claimAppName(tx, market, input.name);
       if (!(await holdImage(tx, image.id))) throw new AppError("WRONG_STATE", `Image ${image.name} is no longer READY`);
       const row = await createImageApp(tx, ctx, { market, image, input });
@@ -74,7 +76,7 @@ export async function publishApp({ ctx, input }: { ctx: Ctx; input: PublishAppIn
 async function createImageApp(
   tx: DbLike,
   ctx: Ctx,
-  { market, image, input }: { market: { id: number }; image: ImageRow; input: PublishAppInput },
+  { market, image, input }: { market: Rights & { id: number }; image: ImageRow; input: PublishAppInput },
 ) {
   const created = await tx.marketplaceApp.create({
     data: {
@@ -95,7 +97,7 @@ async function createImageApp(
       originImageId: image.id,
       ownerId: ctx.user.id,
       groupId: ctx.user.primaryGroupId,
-      ...sharedRights(subjectOf(ctx), ctx.user.umask),
+      ...appRights(subjectOf(ctx), ctx.user.umask, market),
     },
   });
   return tx.marketplaceApp.update({

@@ -1,3 +1,4 @@
+import { reserveTransferSlot } from "@/lib/quotas/reserve-transfer";
 import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, invalid, isUniqueViolation, conflict } from "@/lib/errors";
@@ -72,6 +73,7 @@ export async function publishComposite({ ctx, input }: { ctx: Ctx; input: Publis
   const market = await publishTarget(ctx, input.marketplaceId, sizeOf(images));
   try {
     const root = await db().$transaction(async (tx) => {
+      await reserveTransferSlot(tx, ctx, "marketplaceId");
       const row = await writeComposite(tx, ctx, input, market, source);
       await enqueuePublish(tx, ctx, market, source, row, images);
       await auditPublish(tx, ctx, input, market, source, row, images);
@@ -98,7 +100,7 @@ async function writeComposite(
   await claimAppName(tx, market, input.name);
   const names = new Set([input.name]);
   const layout = await layoutComposite(source, input, (base) => freeAppName(tx, market.id, base, names));
-  const rootId = await createCompositeApps(tx, appFields(ctx, input, market.id), layout);
+  const rootId = await createCompositeApps(tx, appFields(ctx, input, market), layout);
   return tx.marketplaceApp.findUniqueOrThrow({ where: { id: rootId }, include: appInclude });
 }
 
@@ -264,7 +266,7 @@ async function reusableApp(
   if (app.marketplaceId !== marketplaceId)
     throw invalid(
       field,
-      `app ${app.name} is in marketplace ${nameFor(subjectOf(ctx), app.marketplace)}; parts must be in the same one`,
+      `app ${app.name} is in marketplace ${nameFor(subjectOf(ctx), app.marketplace, "MARKETPLACE")}; parts must be in the same one`,
     );
   if (app.type !== type) throw invalid(field, `app ${app.name} is a ${app.type} app, not ${type}`);
   if (app.state !== "READY") throw invalid(field, `app ${app.name} is ${app.state}; only READY apps can be reused`);

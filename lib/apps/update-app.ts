@@ -58,7 +58,7 @@ export async function updateApp({ ctx, input }: { ctx: Ctx; input: UpdateAppInpu
         if (clash)
           throw conflict(
             "name",
-            `marketplace ${nameFor(subjectOf(ctx), app.marketplace)} already has an app named "${fields.name}"`,
+            `marketplace ${nameFor(subjectOf(ctx), app.marketplace, "MARKETPLACE")} already has an app named "${fields.name}"`,
           );
       }
       const updated = await tx.marketplaceApp.update({ where: { id }, data, include: appInclude });

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "@/lib/db/client";
 import type { ResourceType } from "@/lib/permissions/resources";
 import type { Subject } from "@/lib/permissions/rights";
+import type { VdcGrants } from "@/lib/permissions/vdc-grants";
 
 /** Who is acting, where, and in which request. Every service takes `{ ctx, input }`. */
 export interface CtxUser {
@@ -14,6 +15,8 @@ export interface CtxUser {
   /** effective umask (the user's own, or the configured default) */
   umask: string;
   createRights: ResourceType[];
+  /** what the VDCs of the user's groups grant */
+  grants?: VdcGrants;
 }
 
 export interface Ctx {
@@ -31,6 +34,7 @@ export const subjectOf = (ctx: Ctx): Subject => ({
   userId: ctx.user.id,
   groupIds: ctx.user.groupIds,
   isAdmin: ctx.user.isAdmin,
+  grants: ctx.user.grants,
 });
 
 export type DbLike = Db | Tx;

@@ -2,6 +2,7 @@ import { getConfig } from "@/lib/config";
 import type { DbLike, CtxUser } from "@/lib/auth/context";
 import { ADMINS_GROUP } from "@/lib/groups/builtin";
 import { RESOURCE_TYPES, type ResourceType } from "@/lib/permissions/resources";
+import { loadVdcGrants, NO_GRANTS } from "@/lib/permissions/vdc-grants";
 
 /** Loads what a request needs to know about its user; null if missing or disabled. */
 export async function loadCtxUser(db: DbLike, userId: number): Promise<CtxUser | null> {
@@ -24,5 +25,11 @@ export async function loadCtxUser(db: DbLike, userId: number): Promise<CtxUser |
     isAdmin,
     umask: user.umask ?? getConfig().defaultUmask,
     createRights: isAdmin ? [...RESOURCE_TYPES] : RESOURCE_TYPES.filter((r) => rights.has(r)),
+    grants: isAdmin
+      ? NO_GRANTS
+      : await loadVdcGrants(
+          db,
+          groups.map((g) => g.id),
+        ),
   };
 }

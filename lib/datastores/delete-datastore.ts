@@ -1,3 +1,4 @@
+import { forgetVdcResource } from "@/lib/vdcs/vdc-services";
 import { rmdir } from "node:fs/promises";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
@@ -21,6 +22,7 @@ export async function deleteDatastore({ ctx, input }: { ctx: Ctx; input: { id: n
         `Datastore ${row.name} still holds ${files.length} file(s); delete its images first`,
       );
     }
+    await forgetVdcResource(tx, "DATASTORE", row.id);
     await tx.datastore.delete({ where: { id: row.id } });
     await recordAudit(
       { ...ctx, tx },

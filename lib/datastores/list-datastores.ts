@@ -19,7 +19,7 @@ export async function listDatastores({ ctx, input }: { ctx: Ctx; input: Input })
   const where: Prisma.DatastoreWhereInput = {
     AND: [
       { zoneId: ctx.zone.id },
-      whereHolds(subjectOf(ctx)),
+      whereHolds(subjectOf(ctx), "USE", "DATASTORE"),
       input.type ? { type: input.type } : {},
       input.enabled !== undefined ? { enabled: input.enabled } : {},
       input.q ? { OR: [{ name: containsInsensitive(input.q) }, { description: containsInsensitive(input.q) }] } : {},

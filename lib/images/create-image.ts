@@ -4,9 +4,10 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation } from "@/lib
 import { recordAudit } from "@/lib/audit/record-audit";
 import { initialRights } from "@/lib/permissions/rights";
 import { findDatastore } from "@/lib/datastores/find-datastore";
-import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { hasSizeQuota } from "@/lib/quotas/check-quotas";
+import { RESERVING, reserveImageTransfer } from "@/lib/quotas/reserve-transfer";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
-import { checkUrlHost, parseImportUrl, UrlRefusedError } from "@/lib/transfer/url-source";
+import { checkUrlHost, openUrl, parseImportUrl, UrlRefusedError } from "@/lib/transfer/url-source";
 import { imageInclude, toImageDto } from "./image-dto";
 import { TYPES_BY_DATASTORE } from "./image-rules";
 import { importUrlJob } from "./import-image-job";
@@ -34,6 +35,22 @@ async function vetUrl(raw: string): Promise<string> {
   }
 }
 
+/**
+ * The length a URL announces, when a size quota applies to the user in this datastore (0 when
+ * none does, or when the server does not say: the job then stops at the quota as it streams).
+ */
+async function urlLength(ctx: Ctx, datastoreId: number, url: string): Promise<number> {
+  const owner = { userId: ctx.user.id, groupId: ctx.user.primaryGroupId, datastoreId };
+  if (!(await hasSizeQuota(db(), owner))) return 0;
+  try {
+    const res = await openUrl(url, { timeoutMs: 10_000 });
+    res.body.destroy();
+    return res.length ?? 0;
+  } catch {
+    return 0; // the job reports what is wrong with the URL
+  }
+}
+
 export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImageInput }) {
   if (!ctx.user.createRights.includes("IMAGE")) throw forbidden("Your groups may not create images");
   const ds = await findDatastore(ctx, input.datastoreId, "use");
@@ -45,18 +62,14 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
     throw invalid("type", `a ${ds.type} datastore takes ${TYPES_BY_DATASTORE[ds.type].join(", ")} images`);
   }
   const url = input.source === "url" ? await vetUrl(input.url) : "";
-  if (input.source === "upload") {
-    const { capacity } = await measureCapacity(ds);
-    if (input.size > capacity.freeBytes)
-      throw new AppError("NO_SPACE", noSpaceMessage(ds.name, input.size, capacity.freeBytes), {
-        invalidParams: [{ name: "size", reason: "does not fit" }],
-      });
-  }
+  // a URL's size is learnt now only when a size quota applies (else the job learns it)
+  const bytes = input.source === "upload" ? input.size : await urlLength(ctx, ds.id, url);
   try {
     const created = await db().$transaction(async (tx) => {
       if (await tx.image.findFirst({ where: { ownerId: ctx.user.id, name: input.name } })) {
         throw conflict("name", `you already have an image named "${input.name}"`);
       }
+      await reserveImageTransfer(tx, ctx, { ds, bytes, images: 1, field: input.source === "upload" ? "size" : "url" });
       const img = await tx.image.create({
         data: {
           name: input.name,
@@ -68,6 +81,7 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
           expectedSha256: input.expectedSha256,
           origin: input.source === "url" ? "URL" : "UPLOAD",
           declaredBytes: input.source === "upload" ? BigInt(input.size) : null,
+          reservedBytes: BigInt(bytes),
           sourceUrl: url,
           state: input.source === "url" ? "LOCKED" : "INIT",
           ownerId: ctx.user.id,
@@ -97,7 +111,7 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
         },
       );
       return img;
-    });
+    }, RESERVING);
     return toImageDto(created, subjectOf(ctx));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `you already have an image named "${input.name}"`);

@@ -24,7 +24,11 @@ export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: num
     contentType: "application/octet-stream",
     open: (range) =>
       driver.openRead(img.storageKey, range).catch((err: Error) => {
-        throw cannotServe(ctx.user, `Datastore ${nameFor(subjectOf(ctx), ds)} could not serve image ${img.name}`, err);
+        throw cannotServe(
+          ctx.user,
+          `Datastore ${nameFor(subjectOf(ctx), ds, "DATASTORE")} could not serve image ${img.name}`,
+          err,
+        );
       }),
   };
 }

@@ -10,5 +10,8 @@ export async function failImage(imageId: number, reason: string) {
   const img = await db().image.findUnique({ where: { id: imageId }, include: { datastore: true } });
   if (!img || img.state === "READY") return;
   await removeImageObjects(datastoreDriverFor(img.datastore), imageId).catch(() => {});
-  await db().image.update({ where: { id: imageId }, data: { state: "ERROR", error: reason, storageKey: "" } });
+  await db().image.update({
+    where: { id: imageId },
+    data: { state: "ERROR", error: reason, storageKey: "", reservedBytes: 0, sizeBytes: 0, virtualSizeBytes: 0 },
+  });
 }

@@ -8,7 +8,7 @@ import { toJobSummary } from "@/lib/jobs/job-dto";
 export const imageInclude = {
   ...ownershipInclude,
   zone: { select: { id: true, name: true } },
-  datastore: { select: { id: true, name: true, ...rightsSelect } },
+  datastore: { select: { id: true, name: true, zoneId: true, ...rightsSelect } },
 } satisfies Prisma.ImageInclude;
 
 export type ImageRow = Prisma.ImageGetPayload<{ include: typeof imageInclude }>;
@@ -45,7 +45,7 @@ export function toImageDto(img: ImageRow, viewer: Subject, job: ReturnType<typeo
     expectedSha256: img.expectedSha256,
     uploadId: img.uploadId,
     fromAppId: img.fromAppId,
-    datastore: refTo(viewer, img.datastore, ({ id, name }) => ({ id, name })),
+    datastore: refTo(viewer, img.datastore, ({ id, name }) => ({ id, name }), "DATASTORE"),
     zone: img.zone,
     job,
     createdAt: img.createdAt,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
 import type { DatastoreDriver } from "@/lib/datastores/drivers/types";
-import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { ingestLimit } from "@/lib/quotas/ingest-limit";
 import { defineStep, step, type PlannedStep } from "@/lib/jobs/define-flow";
 import { PermanentJobError } from "@/lib/jobs/define-job";
 import { MarketConfigError } from "@/lib/markets/drivers/types";
@@ -133,12 +133,11 @@ export const receiveImage = defineStep({
       data: { state: "LOCKED", error: "" },
     });
     await store.abortStaleUploads(notOfImage(p.imageId));
-    const { capacity } = await measureCapacity(ds);
     const from = await openSource(p.source, ctx.signal);
-    if (from.length !== null && from.length > capacity.freeBytes) {
+    const limit = await ingestLimit(p.imageId, ds, from.length).catch((err: Error) => {
       from.stream.destroy();
-      throw new PermanentJobError(noSpaceMessage(ds.name, from.length, capacity.freeBytes));
-    }
+      throw err;
+    });
     if (from.length !== null) ctx.progress({ bytesTotal: from.length });
     const key = receivedKey(p.imageId);
     const handle = await store.beginWrite(key).catch((err: Error) => {
@@ -151,8 +150,8 @@ export const receiveImage = defineStep({
         sink: handle.stream,
         signal: ctx.signal,
         decompress: p.decompress,
-        limit: capacity.freeBytes,
-        limitMessage: noSpaceMessage(ds.name, capacity.freeBytes + 1, capacity.freeBytes),
+        limit: limit.bytes,
+        limitMessage: limit.message(limit.bytes + 1),
         onSourceBytes: (bytes) => ctx.progress({ bytesDone: bytes }),
       });
       await ctx.fence();
@@ -245,10 +244,10 @@ export const convertReceived = defineStep({
       return { key: r.key, format: info.format, md5: r.md5, sha256: r.sha256 };
     const { ds, store } = await storeOf(p.datastoreId);
     if (!store.beginLocalWrite) throw new PermanentJobError(`datastore driver ${store.name} cannot convert images`);
-    const { capacity } = await measureCapacity(ds);
+    const limit = await ingestLimit(p.imageId, ds);
     // a small qcow2 can stand for a huge raw disk: the limit holds for what is written
-    if (required === "raw" && info.virtualSize > capacity.freeBytes)
-      throw new PermanentJobError(noSpaceMessage(ds.name, info.virtualSize, capacity.freeBytes));
+    if (required === "raw" && info.virtualSize > limit.bytes)
+      throw new PermanentJobError(limit.message(info.virtualSize));
     // what an attempt that died while converting left
     await store.abortStaleUploads((key) => key !== convertedKey(p.imageId));
     const out = await store.beginLocalWrite(convertedKey(p.imageId));
@@ -264,8 +263,7 @@ export const convertReceived = defineStep({
         signal: ctx.signal,
       });
       const sums = await meter.digests();
-      if (meter.bytes > capacity.freeBytes)
-        throw new PermanentJobError(noSpaceMessage(ds.name, meter.bytes, capacity.freeBytes));
+      if (meter.bytes > limit.bytes) throw new PermanentJobError(limit.message(meter.bytes));
       await ctx.fence();
       await out.commit();
       return { key: convertedKey(p.imageId), format: required, ...sums };
@@ -323,6 +321,8 @@ export const storeImage = defineStep({
         error: "",
         format: r.format,
         sizeBytes: BigInt(r.size),
+        // stored: the size now counts, the reservation is released
+        reservedBytes: 0,
         virtualSizeBytes: BigInt(r.virtualSize),
         md5: r.md5,
         sha256: r.sha256,

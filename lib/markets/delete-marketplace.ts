@@ -1,3 +1,4 @@
+import { forgetVdcResource } from "@/lib/vdcs/vdc-services";
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
@@ -75,6 +76,7 @@ export async function deleteMarketplace({ ctx, input }: { ctx: Ctx; input: { id:
       if (started > 0) throw new AppError("WRONG_STATE", `A publish into ${market.name} started meanwhile; try again`);
       await tx.marketplaceAppChild.deleteMany({ where: { parent: { marketplaceId: market.id } } });
       await tx.marketplaceApp.deleteMany({ where: { marketplaceId: market.id } });
+      await forgetVdcResource(tx, "MARKETPLACE", market.id);
       await tx.marketplace.delete({ where: { id: market.id } });
       await recordAudit(
         { ...ctx, tx },

@@ -20,7 +20,7 @@ interface Input {
 export async function listMarketplaces({ ctx, input }: { ctx: Ctx; input: Input }) {
   const where: Prisma.MarketplaceWhereInput = {
     AND: [
-      whereHolds(subjectOf(ctx)),
+      whereHolds(subjectOf(ctx), "USE", "MARKETPLACE"),
       input.driver ? { driver: input.driver } : {},
       input.enabled !== undefined ? { enabled: input.enabled } : {},
       input.zoneId ? { zoneId: input.zoneId } : {},

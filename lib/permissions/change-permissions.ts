@@ -1,5 +1,7 @@
 import { db } from "@/lib/db/client";
-import { subjectOf, type Ctx } from "@/lib/auth/context";
+import { checkQuotas, lockQuotaRows } from "@/lib/quotas/check-quotas";
+import { RESERVING } from "@/lib/quotas/reserve-transfer";
+import { subjectOf, type Ctx, type DbLike } from "@/lib/auth/context";
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { decide } from "./operations";
@@ -19,7 +21,7 @@ async function loadVisible(ctx: Ctx, type: ResourceType, id: number) {
   const row = await model.find(client, id);
   // local objects (datastores, images, templates) belong to their zone only
   const elsewhere = model.local && row?.zoneId !== ctx.zone.id;
-  if (!row || elsewhere || !holds(subjectOf(ctx), row, "USE")) throw notFound(`${model.label} ${id}`);
+  if (!row || elsewhere || !holds(subjectOf(ctx), row, "USE", model.grantKind)) throw notFound(`${model.label} ${id}`);
   // a public catalog's app is everyone's: whoever was given its marketplace may not hide it
   if ((row as { upstreamKey?: string | null }).upstreamKey && !ctx.user.isAdmin)
     throw forbidden(`${model.label} ${row.name} follows its public catalog: only admins change its permissions`);
@@ -58,6 +60,29 @@ export async function chmodObject({
  * chown: MANAGE on the object. A new owner may be set by admins only; a new group by admins
  * or by members of that group.
  */
+/**
+ * An image given to another user or group counts against their quotas from then on, as in
+ * OpenNebula: refused (403) when it would take them past one, checked with their rows locked.
+ */
+async function chownImage(ctx: Ctx, id: number, data: { ownerId?: number; groupId?: number }) {
+  const run = async (tx: DbLike) => {
+    const img = await tx.image.findUniqueOrThrow({ where: { id } });
+    const need = {
+      userId: data.ownerId ?? null,
+      groupId: data.groupId ?? null,
+      datastoreId: img.datastoreId,
+      bytes: Number(img.sizeBytes + img.reservedBytes),
+      images: 1,
+      transfers: 0,
+      field: data.ownerId !== undefined ? "ownerId" : "groupId",
+    };
+    await lockQuotaRows(tx, need);
+    await checkQuotas(tx, need);
+    await tx.image.update({ where: { id }, data });
+  };
+  await (ctx.tx ? run(ctx.tx) : db().$transaction(run, RESERVING));
+}
+
 export async function chownObject({
   ctx,
   input,
@@ -90,7 +115,8 @@ export async function chownObject({
   }
   if (Object.keys(data).length === 0) return;
   try {
-    await model.update(client, row.id, data);
+    if (input.type === "IMAGE") await chownImage(ctx, row.id, data);
+    else await model.update(client, row.id, data);
   } catch (err) {
     // image names are unique per owner: the new owner may already have one of this name
     if (isUniqueViolation(err))

@@ -66,6 +66,30 @@ describe("decide: the decision table", () => {
     if (!decision.allowed) expect(decision.reason).toBe(`${op} needs ${OPERATION_RIGHTS[op]} permission`);
   });
 
+  it.each(["DATASTORE", "MARKETPLACE", "MARKETPLACE_APP"] as const)(
+    "naming the kind (%s) changes nothing for subjects without VDC grants",
+    (kind) => {
+      for (const [, subject, octal, op, allowed] of table)
+        expect(decide(subject, { ...obj(octal), id: 5, zoneId: 1, marketplaceId: 5 }, op, kind).allowed).toBe(allowed);
+    },
+  );
+
+  it("a VDC grant adds USE operations, and only them", () => {
+    const granted: Subject = {
+      ...stranger,
+      grants: { datastoreIds: [5], datastoreZoneIds: [], marketplaceIds: [], marketplaceZoneIds: [] },
+    };
+    const ds = { ...obj("600"), id: 5, zoneId: 1 };
+    for (const op of USE_OPS) expect(decide(granted, ds, op, "DATASTORE")).toEqual({ allowed: true });
+    for (const op of [...MANAGE_OPS, ...ADMIN_OPS])
+      expect(decide(granted, ds, op, "DATASTORE")).toEqual({
+        allowed: false,
+        reason: `${op} needs ${OPERATION_RIGHTS[op]} permission`,
+      });
+    // another kind of object with the same id is not granted
+    expect(decide(granted, ds, "show", "MARKETPLACE").allowed).toBe(false);
+  });
+
   it("without the right, the missing permission is the reason even on a locked object", () => {
     expect(decide(stranger, obj("600", "USE"), "show")).toEqual({
       allowed: false,

@@ -1,8 +1,19 @@
 import { blockedByLock, holds, type Right, type SharedObject, type Subject } from "./rights";
+import type { GrantKind, GrantTarget } from "./vdc-grants";
 
 /**
  * Which right each operation on a shared object needs. One table for every resource type;
  * services name the operation, never the bit.
+ *
+ * Who holds a right (`holds` in rights.ts):
+ *
+ * | right          | on                                  | held through                                          |
+ * |----------------|-------------------------------------|-------------------------------------------------------|
+ * | USE            | datastore, marketplace, app         | owner/group/other bits, or a VDC of one of the user's |
+ * |                |                                     | groups granting it (an app: through its marketplace)  |
+ * | USE            | image, VM and service template      | owner/group/other bits                                |
+ * | MANAGE, ADMIN  | every shared object                 | owner/group/other bits (a VDC never grants them)      |
+ * | every right    | every object                        | membership of the admins group                        |
  */
 export const OPERATION_RIGHTS = {
   show: "USE",
@@ -29,9 +40,15 @@ const LOCK_EXEMPT: ReadonlySet<Operation> = new Set(["show", "unlock"]);
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
-export function decide(subject: Subject, object: SharedObject, op: Operation): Decision {
+/** `kind` names a datastore, marketplace or app, whose USE a VDC may grant. */
+export function decide(
+  subject: Subject,
+  object: SharedObject & Partial<GrantTarget>,
+  op: Operation,
+  kind?: GrantKind,
+): Decision {
   const right = OPERATION_RIGHTS[op];
-  if (!holds(subject, object, right)) {
+  if (!holds(subject, object, right, kind)) {
     return { allowed: false, reason: `${op} needs ${right} permission` };
   }
   if (!LOCK_EXEMPT.has(op) && blockedByLock(object, right)) {

@@ -1,5 +1,8 @@
 import { decide } from "./operations";
 import type { SharedObject, Subject } from "./rights";
+import type { GrantKind, GrantTarget } from "./vdc-grants";
+
+type Seen = SharedObject & Partial<GrantTarget>;
 
 /**
  * What a DTO or a message may tell about another shared object it refers to (a VM template's
@@ -19,8 +22,8 @@ export const rightsSelect = {
 } as const;
 
 /** May the viewer see the object? The same decision as opening it (a lock hides nothing). */
-export function maySee(viewer: Subject, object: SharedObject): boolean {
-  return decide(viewer, object, "show").allowed;
+export function maySee(viewer: Subject, object: Seen, kind?: GrantKind): boolean {
+  return decide(viewer, object, "show", kind).allowed;
 }
 
 /** A reference to an object the viewer may not see. */
@@ -29,15 +32,16 @@ export interface HiddenRef {
 }
 
 /** The reference as the viewer gets it: `shown(object)` when they may see it, its id alone otherwise. */
-export function refTo<T extends SharedObject & { id: number }, R extends { id: number }>(
+export function refTo<T extends Seen & { id: number }, R extends { id: number }>(
   viewer: Subject,
   object: T,
   shown: (object: T) => R,
+  kind?: GrantKind,
 ): R | HiddenRef {
-  return maySee(viewer, object) ? shown(object) : { id: object.id };
+  return maySee(viewer, object, kind) ? shown(object) : { id: object.id };
 }
 
 /** How a message names the object to the viewer: by its name when they may see it, else "#id". */
-export function nameFor(viewer: Subject, object: SharedObject & { id: number; name: string }): string {
-  return maySee(viewer, object) ? object.name : `#${object.id}`;
+export function nameFor(viewer: Subject, object: Seen & { id: number; name: string }, kind?: GrantKind): string {
+  return maySee(viewer, object, kind) ? object.name : `#${object.id}`;
 }

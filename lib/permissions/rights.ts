@@ -1,3 +1,5 @@
+import { grantedUse, type GrantKind, type GrantTarget, type VdcGrants } from "./vdc-grants";
+
 /**
  * OpenNebula-style permissions: owner / group / other × USE / MANAGE / ADMIN.
  * Each class is a digit 0-7 (USE = 4, MANAGE = 2, ADMIN = 1), so "640" reads like chmod.
@@ -28,6 +30,8 @@ export interface Subject {
   userId: number;
   groupIds: number[];
   isAdmin: boolean;
+  /** what the VDCs of the subject's groups grant (USE only) */
+  grants?: VdcGrants;
 }
 
 export function rightsToOctal(r: Rights): string {
@@ -50,9 +54,24 @@ export function digitsWith(right: Right): number[] {
   return [0, 1, 2, 3, 4, 5, 6, 7].filter((d) => d & RIGHT_BIT[right]);
 }
 
-/** Does the subject hold `right` on the object through its bits (ignoring locks)? */
-export function holds(subject: Subject, object: SharedObject, right: Right): boolean {
+/**
+ * Does the subject hold `right` on the object (ignoring locks)? Through the object's bits, or,
+ * for USE on a datastore, marketplace or app (`kind`), through a VDC of the subject's groups.
+ */
+export function holds(
+  subject: Subject,
+  object: SharedObject & Partial<GrantTarget>,
+  right: Right,
+  kind?: GrantKind,
+): boolean {
   if (subject.isAdmin) return true;
+  if (
+    right === "USE" &&
+    kind &&
+    object.id !== undefined &&
+    grantedUse(subject.grants, kind, { ...object, id: object.id })
+  )
+    return true;
   const bit = RIGHT_BIT[right];
   if (object.ownerId === subject.userId && object.ownerRights & bit) return true;
   if (subject.groupIds.includes(object.groupId) && object.groupRights & bit) return true;
@@ -84,6 +103,16 @@ export function initialRights(subject: Subject, umask: string): Rights {
 export function sharedRights(subject: Subject, umask: string): Rights {
   const r = initialRights(subject, umask);
   return { ownerRights: r.ownerRights, groupRights: r.groupRights | USE, otherRights: r.otherRights | USE };
+}
+
+/**
+ * An app starts as readable as `sharedRights` makes it, but readable by everyone only when its
+ * marketplace is: an app published into a private marketplace (one an admin gives a VDC, say)
+ * stays among those who may use that marketplace.
+ */
+export function appRights(subject: Subject, umask: string, market: Rights): Rights {
+  const r = sharedRights(subject, umask);
+  return market.otherRights & USE ? r : { ...r, otherRights: r.otherRights & ~USE };
 }
 
 /** True when a chmod from `before` to `after` flips any ADMIN bit. */

@@ -1,6 +1,7 @@
 import type { DbLike } from "@/lib/auth/context";
 import type { ResourceType } from "./resources";
 import type { SharedObject } from "./rights";
+import type { GrantKind, GrantTarget } from "./vdc-grants";
 
 /**
  * How the generic chmod/chown services reach each kind of shared object. Each area adds
@@ -10,7 +11,12 @@ export interface SharedModel {
   label: string;
   /** local objects are visible in their own zone only */
   local: boolean;
-  find(db: DbLike, id: number): Promise<(SharedObject & { id: number; name: string; zoneId?: number }) | null>;
+  /** the kind whose USE a VDC may grant (datastores, marketplaces, apps) */
+  grantKind?: GrantKind;
+  find(
+    db: DbLike,
+    id: number,
+  ): Promise<(SharedObject & Partial<GrantTarget> & { id: number; name: string; zoneId?: number }) | null>;
   update(db: DbLike, id: number, data: Partial<SharedObject>): Promise<unknown>;
 }
 
@@ -18,6 +24,7 @@ export const SHARED_MODELS: Partial<Record<ResourceType, SharedModel>> = {
   DATASTORE: {
     label: "Datastore",
     local: true,
+    grantKind: "DATASTORE",
     find: (db, id) => db.datastore.findUnique({ where: { id } }),
     update: (db, id, data) => db.datastore.update({ where: { id }, data }),
   },
@@ -30,14 +37,19 @@ export const SHARED_MODELS: Partial<Record<ResourceType, SharedModel>> = {
   MARKETPLACE: {
     label: "Marketplace",
     local: false,
+    grantKind: "MARKETPLACE",
     find: (db, id) => db.marketplace.findUnique({ where: { id } }),
     update: (db, id, data) => db.marketplace.update({ where: { id }, data }),
   },
   MARKETPLACE_APP: {
     label: "App",
     local: false,
+    grantKind: "MARKETPLACE_APP",
     find: async (db, id) => {
-      const app = await db.marketplaceApp.findUnique({ where: { id } });
+      const app = await db.marketplaceApp.findUnique({
+        where: { id },
+        include: { marketplace: { select: { zoneId: true } } },
+      });
       return app && { ...app, lockLevel: app.lockLevel as SharedObject["lockLevel"] };
     },
     update: (db, id, data) => db.marketplaceApp.update({ where: { id }, data }),

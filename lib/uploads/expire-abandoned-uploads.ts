@@ -37,7 +37,7 @@ export async function expireAbandonedUploads(zoneId: number, now = new Date()): 
       // conditional: an upload that just finished (LOCKED) or was cancelled is left as it is
       const { count } = await db().image.updateMany({
         where: { id: img.id, state: "INIT", uploadId: img.uploadId },
-        data: { state: "ERROR", error: reason },
+        data: { state: "ERROR", error: reason, reservedBytes: 0 },
       });
       if (count !== 1) continue;
       if (img.uploadId) await removeUpload(img.uploadId);

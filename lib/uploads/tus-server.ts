@@ -107,7 +107,8 @@ async function onUploadCreate(req: Request, upload: Upload) {
       `Upload-Length ${upload.size} does not match the size image ${img.name} was created with (${img.declaredBytes} bytes)`,
     );
   }
-  const { capacity } = await measureCapacity(img.datastore);
+  // the image reserved its room when it was created
+  const { capacity } = await measureCapacity(img.datastore, { exceptImageIds: [img.id] });
   if (upload.size > capacity.freeBytes)
     throw refuse(507, noSpaceMessage(img.datastore.name, upload.size, capacity.freeBytes));
   // one upload per image: a second one is refused (the client resumes the first instead)

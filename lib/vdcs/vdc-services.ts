@@ -4,13 +4,16 @@ import type { Ctx, DbLike } from "@/lib/auth/context";
 import { conflict, forbidden, invalid, isUniqueViolation, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { existingGroupIds } from "@/lib/users/guards";
+import type { VdcResourceType } from "@/lib/permissions/vdc-grants";
 
 // VDCs map groups to the resources (per zone) they may use; their services share this file.
+// What a VDC grants is decided in lib/permissions/vdc-grants.ts.
 
 interface VdcResourceInput {
   zoneId: number;
-  resourceType: "DATASTORE";
-  resourceId: number;
+  resourceType: VdcResourceType;
+  /** null: every resource of the type in the zone */
+  resourceId: number | null;
 }
 
 const include = {
@@ -20,18 +23,40 @@ const include = {
 
 type VdcRow = Prisma.VdcGetPayload<{ include: typeof include }>;
 
-function toVdcDto(v: VdcRow) {
+/** The names of the resources a VDC names (every VDC resource exists: deleting one removes it). */
+async function resourceNames(rows: VdcRow[]) {
+  const ids = (type: VdcResourceType) =>
+    rows
+      .flatMap((v) => v.resources.filter((r) => r.resourceType === type && r.resourceId !== null))
+      .map((r) => r.resourceId as number);
+  const [datastores, marketplaces] = await Promise.all([
+    db().datastore.findMany({ where: { id: { in: ids("DATASTORE") } }, select: { id: true, name: true } }),
+    db().marketplace.findMany({ where: { id: { in: ids("MARKETPLACE") } }, select: { id: true, name: true } }),
+  ]);
+  return {
+    DATASTORE: new Map(datastores.map((d) => [d.id, d.name])),
+    MARKETPLACE: new Map(marketplaces.map((m) => [m.id, m.name])),
+  };
+}
+
+type Names = Awaited<ReturnType<typeof resourceNames>>;
+
+function toVdcDto(v: VdcRow, names: Names) {
   return {
     id: v.id,
     name: v.name,
     description: v.description,
     groups: v.groups.map((g) => g.group),
-    resources: v.resources.map((r) => ({
-      zoneId: r.zoneId,
-      zoneName: r.zone.name,
-      resourceType: r.resourceType,
-      resourceId: r.resourceId,
-    })),
+    resources: v.resources.map((r) => {
+      const type = r.resourceType as VdcResourceType;
+      return {
+        zoneId: r.zoneId,
+        zoneName: r.zone.name,
+        resourceType: type,
+        resourceId: r.resourceId,
+        resourceName: r.resourceId === null ? null : (names[type].get(r.resourceId) ?? `#${r.resourceId}`),
+      };
+    }),
     createdAt: v.createdAt,
     updatedAt: v.updatedAt,
   };
@@ -59,25 +84,58 @@ export async function listVdcs({
     }),
     db().vdc.count({ where }),
   ]);
-  return { items: rows.map(toVdcDto), total, page: input.page, perPage: input.perPage };
+  const names = await resourceNames(rows);
+  return { items: rows.map((v) => toVdcDto(v, names)), total, page: input.page, perPage: input.perPage };
 }
 
 export async function getVdc({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
   const vdc = await db().vdc.findFirst({ where: { id: input.id, ...visible(ctx) }, include });
   if (!vdc) throw notFound(`VDC ${input.id}`);
-  return toVdcDto(vdc);
+  return toVdcDto(vdc, await resourceNames([vdc]));
 }
 
-async function checkZones(tx: DbLike, resources: VdcResourceInput[]) {
+/** Every zone and resource named must exist, each resource in the zone it is named with. */
+async function checkResources(tx: DbLike, resources: VdcResourceInput[]) {
   const zoneIds = [...new Set(resources.map((r) => r.zoneId))];
   const found = await tx.zone.findMany({ where: { id: { in: zoneIds } }, select: { id: true } });
   const missing = zoneIds.filter((id) => !found.some((z) => z.id === id));
   if (missing.length) throw invalid("resources", `no zone with id ${missing.join(", ")}`);
+  const named = (type: VdcResourceType) =>
+    resources.filter((r) => r.resourceType === type && r.resourceId !== null) as (VdcResourceInput & {
+      resourceId: number;
+    })[];
+  const [datastores, marketplaces] = await Promise.all([
+    tx.datastore.findMany({
+      where: { id: { in: named("DATASTORE").map((r) => r.resourceId) } },
+      select: { id: true, zoneId: true },
+    }),
+    tx.marketplace.findMany({
+      where: { id: { in: named("MARKETPLACE").map((r) => r.resourceId) } },
+      select: { id: true, zoneId: true },
+    }),
+  ]);
+  const check = (type: VdcResourceType, rows: { id: number; zoneId: number }[], label: string) => {
+    for (const r of named(type)) {
+      const row = rows.find((x) => x.id === r.resourceId);
+      if (!row) throw invalid("resources", `no ${label} with id ${r.resourceId}`);
+      if (row.zoneId !== r.zoneId) throw invalid("resources", `${label} ${r.resourceId} is not in zone ${r.zoneId}`);
+    }
+  };
+  check("DATASTORE", datastores, "datastore");
+  check("MARKETPLACE", marketplaces, "marketplace");
 }
 
-const dedupe = (resources: VdcResourceInput[]) => [
-  ...new Map(resources.map((r) => [`${r.zoneId}/${r.resourceType}/${r.resourceId}`, r])).values(),
-];
+/** One row per resource; "every one of the zone" makes the named ones of that zone redundant. */
+function dedupe(resources: VdcResourceInput[]) {
+  const all = new Set(resources.filter((r) => r.resourceId === null).map((r) => `${r.zoneId}/${r.resourceType}`));
+  const kept = resources.filter((r) => r.resourceId === null || !all.has(`${r.zoneId}/${r.resourceType}`));
+  return [...new Map(kept.map((r) => [`${r.zoneId}/${r.resourceType}/${r.resourceId ?? "ALL"}`, r])).values()];
+}
+
+/** What deleting a datastore or marketplace does to the VDCs that grant it. */
+export async function forgetVdcResource(tx: DbLike, resourceType: VdcResourceType, resourceId: number) {
+  await tx.vdcResource.deleteMany({ where: { resourceType, resourceId } });
+}
 
 export async function createVdc({
   ctx,
@@ -92,7 +150,7 @@ export async function createVdc({
       if (await tx.vdc.findUnique({ where: { name: input.name } }))
         throw conflict("name", `a VDC named "${input.name}" exists`);
       const groupIds = await existingGroupIds(tx, input.groupIds, "groupIds");
-      await checkZones(tx, input.resources);
+      await checkResources(tx, input.resources);
       const vdc = await tx.vdc.create({
         data: {
           name: input.name,
@@ -112,7 +170,7 @@ export async function createVdc({
           details: { groupIds, resources: input.resources },
         },
       );
-      return toVdcDto(vdc);
+      return toVdcDto(vdc, await resourceNames([vdc]));
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `a VDC named "${input.name}" exists`);
@@ -140,18 +198,19 @@ export async function updateVdc({
       if (groupIds) {
         const ids = await existingGroupIds(tx, groupIds, "groupIds");
         await tx.vdcGroup.deleteMany({ where: { vdcId: id } });
-        for (const groupId of ids) await tx.vdcGroup.create({ data: { vdcId: id, groupId } });
+        await tx.vdcGroup.createMany({ data: ids.map((groupId) => ({ vdcId: id, groupId })) });
       }
       if (resources) {
-        await checkZones(tx, resources);
+        await checkResources(tx, resources);
         await tx.vdcResource.deleteMany({ where: { vdcId: id } });
-        for (const r of dedupe(resources)) await tx.vdcResource.create({ data: { vdcId: id, ...r } });
+        await tx.vdcResource.createMany({ data: dedupe(resources).map((r) => ({ vdcId: id, ...r })) });
       }
       await recordAudit(
         { ...ctx, tx },
         { action: "vdc.update", objectType: "VDC", objectId: id, objectName: fields.name ?? vdc.name, details: input },
       );
-      return toVdcDto(await tx.vdc.findUniqueOrThrow({ where: { id }, include }));
+      const row = await tx.vdc.findUniqueOrThrow({ where: { id }, include });
+      return toVdcDto(row, await resourceNames([row]));
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("name", `a VDC named "${fields.name}" exists`);

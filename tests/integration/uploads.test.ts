@@ -216,26 +216,58 @@ describe("resumable upload", () => {
   });
 
   it("refuses an upload that does not fit before any byte moves", async () => {
+    const MiB = 1024 * 1024;
     const ds = (await admin.post("/api/v1/datastores", { name: "small", limitMb: 1 })).json;
-    expectProblem(
-      await admin.post("/api/v1/images", {
+    const free = async () => (await admin.get(`/api/v1/datastores/${ds.id}`)).json.capacity.freeBytes as number;
+    const imageCount = async () => (await admin.get("/api/v1/images?perPage=1")).json.total as number;
+    /** An upload image the datastore has no room for: 507 when it is created, and no image. */
+    const refused = async (name: string, size: number, detail = /^not enough space in datastore small: /) => {
+      const before = await imageCount();
+      const res = await admin.post("/api/v1/images", {
         source: "upload",
-        name: "big",
+        name,
         datastoreId: ds.id,
-        size: 5 * 1024 * 1024,
+        size,
         type: "DATABLOCK",
-      }),
-      507,
-      ["size"],
-    );
-    // both fit when they are created; the upload that comes first takes the space
+      });
+      expectProblem(res, 507, ["size"]);
+      expect(res.json.code).toBe("NO_SPACE");
+      expect(res.json.detail).toMatch(detail);
+      expect(await imageCount()).toBe(before);
+    };
+    await refused("big", 5 * MiB, /^not enough space in datastore small: need 5\.0 MiB, free 1\.0 MiB$/);
+
+    // an upload reserves its room when its image is created, before any byte arrives: a second
+    // one that would not fit next to it is refused at once, not when its bytes come
     const size = 600 * 1024;
-    const late = await newUploadImage(admin, ds.id, "late", size);
-    const first = await startUpload(ds.id, "first", randomPayload(size).data, size);
-    expect((await imported(first.img.id)).state).toBe("READY");
-    const res = await createUpload(late.id, { "upload-length": String(size) });
-    expect(res.status).toBe(507);
-    expect(await res.text()).toMatch(/^not enough space in datastore small/);
+    const first = await newUploadImage(admin, ds.id, "first", size);
+    expect(await free()).toBe(MiB - size);
+    await refused("late", size, /^not enough space in datastore small: need 600\.0 KiB, free 424\.0 KiB$/);
+    // deleted before its bytes came: the room is back
+    expect((await admin.delete(`/api/v1/images/${first.id}`)).status).toBe(204);
+    expect(await free()).toBe(MiB);
+
+    // cancelled half-way: the room is back
+    const data = randomPayload(size).data;
+    const second = await startUpload(ds.id, "second", data, 1000);
+    expect(await free()).toBe(MiB - size);
+    await refused("late", size);
+    expect((await tus(admin, "DELETE", second.location, {})).status).toBe(204);
+    expect(await getImage(second.img.id)).toMatchObject({ state: "ERROR", error: "the upload was cancelled" });
+    expect(await free()).toBe(MiB);
+
+    // finished: the stored image takes its size, and no more
+    const third = await startUpload(ds.id, "third", data, size);
+    expect(await imported(third.img.id)).toMatchObject({ state: "READY", sizeBytes: size });
+    expect(await free()).toBe(MiB - size);
+    await refused("late", MiB - size + 1);
+    const late = await newUploadImage(admin, ds.id, "late", MiB - size);
+    expect(await free()).toBe(0);
+    // its upload fits in the room it reserved
+    const res = await createUpload(late.id, { "upload-length": String(MiB - size) });
+    expect(res.status).toBe(201);
+    expect((await admin.delete(`/api/v1/images/${late.id}`)).status).toBe(204);
+    expect(await free()).toBe(MiB - size);
   });
 });
 

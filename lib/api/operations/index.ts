@@ -14,3 +14,4 @@ export * as uploads from "./uploads";
 export * as marketplaces from "./marketplaces";
 export * as apps from "./apps";
 export * as templates from "./templates";
+export * as quotas from "./quotas";

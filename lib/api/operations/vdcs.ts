@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, INT32_MAX, listQuery, objectName, pageOf, ref, timestamp, dbId } from "@/lib/api/schemas";
-
-export const VDC_RESOURCE_TYPES = ["DATASTORE"] as const;
+import { VDC_RESOURCE_TYPES } from "@/lib/permissions/vdc-grants";
+import { idParams, listQuery, objectName, pageOf, ref, timestamp, dbId } from "@/lib/api/schemas";
 
 export const vdcResource = z.object({
   zoneId: dbId,
   resourceType: z.enum(VDC_RESOURCE_TYPES),
-  resourceId: z.number().int().nonnegative().max(INT32_MAX, `must be at most ${INT32_MAX}`),
+  /** null: every datastore (or marketplace) of the zone */
+  resourceId: dbId.nullable(),
 });
 
 export const vdcDto = z.object({
@@ -15,7 +15,7 @@ export const vdcDto = z.object({
   name: z.string(),
   description: z.string(),
   groups: z.array(ref),
-  resources: z.array(vdcResource.extend({ zoneName: z.string() })),
+  resources: z.array(vdcResource.extend({ zoneName: z.string(), resourceName: z.string().nullable() })),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -91,3 +91,44 @@ export const deleteVdc = defineOperation({
   params: idParams,
   status: 204,
 });
+
+/** The VDCs that grant an object's USE to their groups (the Permissions tab's "granted by"). */
+export const vdcGrantsDto = z.object({
+  items: z.array(
+    z.object({
+      vdc: ref,
+      /** granted as "every datastore (marketplace) of the zone" */
+      allOfZone: z.boolean(),
+      groups: z.array(ref),
+    }),
+  ),
+});
+export type VdcGrantsDto = z.infer<typeof vdcGrantsDto>;
+
+const grantsOperation = (id: string, path: string, what: string) =>
+  defineOperation({
+    id,
+    method: "GET",
+    path,
+    summary: `The VDCs that grant USE on ${what} (admins see all; others those of their groups)`,
+    tag: "VDCs",
+    auth: "user",
+    params: idParams,
+    response: vdcGrantsDto,
+  });
+
+export const getDatastoreGrants = grantsOperation(
+  "getDatastoreGrants",
+  "/api/v1/datastores/{id}/grants",
+  "a datastore",
+);
+export const getMarketplaceGrants = grantsOperation(
+  "getMarketplaceGrants",
+  "/api/v1/marketplaces/{id}/grants",
+  "a marketplace",
+);
+export const getAppGrants = grantsOperation(
+  "getAppGrants",
+  "/api/v1/apps/{id}/grants",
+  "an app (through its marketplace)",
+);
