@@ -2,6 +2,7 @@
 // Types: request-listener.d.mts.
 import { randomUUID } from "node:crypto";
 import { forwardedHeaders } from "../lib/auth/forwarding.mjs";
+import { restoreContentLength } from "../lib/api/response-length.mjs";
 
 /** The methods a route handler can export; Next.js answers any other with a 500 and a stack trace. */
 export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -9,11 +10,13 @@ export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE
 /**
  * The server's request listener: the forwarding headers are reduced to what the socket's peer
  * may vouch for (lib/auth/forwarding.mjs), a method no route supports is answered 405 in the
- * API's problem+json shape (lib/api/problem.ts), and the rest goes to `handle`.
+ * API's problem+json shape (lib/api/problem.ts), and the rest goes to `handle`, with the
+ * length of a download put back (lib/api/response-length.mjs).
  */
 export function createRequestListener(handle, isTrustedProxy) {
   return (req, res) => {
     req.headers = forwardedHeaders(req.headers, req.socket.remoteAddress, isTrustedProxy);
+    restoreContentLength(res);
     if (!SUPPORTED_METHODS.includes(req.method)) {
       methodNotAllowed(req, res);
       return;

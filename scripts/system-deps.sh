@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs: qemu-utils (qemu-img), bzip2, xz-utils; with `--test`
-# also chromium for the end-to-end tests. Installs what is missing when run as root with
+# also chromium and qemu-block-extra (qemu-img over http) for the end-to-end tests. Installs what is missing when run as root with
 # apt-get; otherwise names what is missing and fails.
 set -euo pipefail
 need=()
@@ -9,6 +9,8 @@ command -v bzip2 >/dev/null || need+=(bzip2)
 command -v xz >/dev/null || need+=(xz-utils)
 if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # qemu-img's http driver, with which the end-to-end tests read downloads as a cloud would
+  compgen -G "/usr/lib/*/qemu/block-curl.so" >/dev/null || need+=(qemu-block-extra)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { ByteRange, ByteSource } from "@/lib/transfer/byte-source";
+import { LENGTH_HEADER } from "./response-length.mjs";
 
 export interface ServeBytesOptions {
   /** Cache-Control of every answer, 304 and 416 included */
@@ -16,6 +17,7 @@ export async function serveBytes(
   source: ByteSource,
   opts: ServeBytesOptions,
 ): Promise<Response> {
+  await source.verify?.(req.method);
   const { size } = source;
   const headers = new Headers({
     "content-type": source.contentType,
@@ -36,6 +38,8 @@ export async function serveBytes(
   }
   const length = range ? range.end - range.start + 1 : size;
   headers.set("content-length", String(length));
+  // Next.js drops Content-Length from a route handler's answer; the server puts it back
+  headers.set(LENGTH_HEADER, String(length));
   if (range) headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || length === 0) return new Response(null, { status, headers });

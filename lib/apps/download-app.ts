@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
-import { cannotServe, type ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
 import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
@@ -26,18 +26,16 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
   });
   // an http marketplace whose folder is not on this host is read from where it is served
   const driver = marketDriverFor(market);
+  const what = `Marketplace ${nameFor(subjectOf(ctx), market, "MARKETPLACE")} could not serve app ${app.name}`;
   return {
     size: Number(app.sizeBytes),
     etag: app.sha256 ? `"${app.sha256}"` : undefined,
     filename: `${app.name}.${app.format || "img"}`,
     contentType: "application/octet-stream",
+    verify: storedSizeCheck(() => driver.stat(app.storageKey), Number(app.sizeBytes), ctx.user, what),
     open: (range) =>
       driver.openRead(app.storageKey, range).catch((err: Error) => {
-        throw cannotServe(
-          ctx.user,
-          `Marketplace ${nameFor(subjectOf(ctx), market, "MARKETPLACE")} could not serve app ${app.name}`,
-          err,
-        );
+        throw cannotServe(ctx.user, what, err);
       }),
   };
 }

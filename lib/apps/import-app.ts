@@ -7,7 +7,7 @@ import { nameFor } from "@/lib/permissions/references";
 import { initialRights } from "@/lib/permissions/rights";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
 import { findDatastore } from "@/lib/datastores/find-datastore";
-import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { measureBackend, measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { checkQuotas } from "@/lib/quotas/check-quotas";
 import { RESERVING, reserveImageTransfer } from "@/lib/quotas/reserve-transfer";
 import { imageInclude, latestJobs, toImageDto } from "@/lib/images/image-dto";
@@ -187,11 +187,13 @@ export async function previewAppImport({ ctx, input }: { ctx: Ctx; input: Import
  */
 export async function importApp({ ctx, input }: { ctx: Ctx; input: ImportAppInput }) {
   const plan = await planImport(ctx, input);
+  const backend = await measureBackend(plan.ds);
   try {
     const { created, jobId } = await db().$transaction(async (tx) => {
       await checkNamesFree(tx, ctx.user.id, plan);
       await reserveImageTransfer(tx, ctx, {
         ds: plan.ds,
+        backend,
         bytes: plan.images.reduce((sum, i) => sum + needOf(plan.ds, i), 0),
         images: plan.images.length,
         field: "datastoreId",

@@ -4,6 +4,7 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation } from "@/lib
 import { recordAudit } from "@/lib/audit/record-audit";
 import { initialRights } from "@/lib/permissions/rights";
 import { findDatastore } from "@/lib/datastores/find-datastore";
+import { measureBackend } from "@/lib/datastores/measure-capacity";
 import { hasSizeQuota } from "@/lib/quotas/check-quotas";
 import { RESERVING, reserveImageTransfer } from "@/lib/quotas/reserve-transfer";
 import { enqueueJob } from "@/lib/jobs/enqueue-job";
@@ -64,12 +65,19 @@ export async function createImage({ ctx, input }: { ctx: Ctx; input: CreateImage
   const url = input.source === "url" ? await vetUrl(input.url) : "";
   // a URL's size is learnt now only when a size quota applies (else the job learns it)
   const bytes = input.source === "upload" ? input.size : await urlLength(ctx, ds.id, url);
+  const backend = await measureBackend(ds);
   try {
     const created = await db().$transaction(async (tx) => {
       if (await tx.image.findFirst({ where: { ownerId: ctx.user.id, name: input.name } })) {
         throw conflict("name", `you already have an image named "${input.name}"`);
       }
-      await reserveImageTransfer(tx, ctx, { ds, bytes, images: 1, field: input.source === "upload" ? "size" : "url" });
+      await reserveImageTransfer(tx, ctx, {
+        ds,
+        backend,
+        bytes,
+        images: 1,
+        field: input.source === "upload" ? "size" : "url",
+      });
       const img = await tx.image.create({
         data: {
           name: input.name,

@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { nameFor } from "@/lib/permissions/references";
 import { AppError } from "@/lib/errors";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
-import { cannotServe, type ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
 import { findImage } from "./find-image";
 
 /**
@@ -17,18 +17,16 @@ export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: num
   }
   const ds = await db().datastore.findUniqueOrThrow({ where: { id: img.datastoreId } });
   const driver = datastoreDriverFor(ds);
+  const what = `Datastore ${nameFor(subjectOf(ctx), ds, "DATASTORE")} could not serve image ${img.name}`;
   return {
     size: Number(img.sizeBytes),
     etag: img.sha256 ? `"${img.sha256}"` : undefined,
     filename: `${img.name}.${img.format || "img"}`,
     contentType: "application/octet-stream",
+    verify: storedSizeCheck(() => driver.stat(img.storageKey), Number(img.sizeBytes), ctx.user, what),
     open: (range) =>
       driver.openRead(img.storageKey, range).catch((err: Error) => {
-        throw cannotServe(
-          ctx.user,
-          `Datastore ${nameFor(subjectOf(ctx), ds, "DATASTORE")} could not serve image ${img.name}`,
-          err,
-        );
+        throw cannotServe(ctx.user, what, err);
       }),
   };
 }

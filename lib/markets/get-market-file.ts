@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import type { ByteSource } from "@/lib/transfer/byte-source";
+import { storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
 import { MARKET_KEY } from "./drivers/types";
 import { marketDriverFor } from "./market-spec";
 
@@ -16,7 +16,7 @@ export async function getMarketFile({ input }: { input: { id: string; key: strin
   if (!market || market.driver !== "http" || !market.enabled) return null;
   const app = await db().marketplaceApp.findFirst({
     where: { marketplaceId: id, storageKey: key, state: "READY" },
-    select: { id: true },
+    select: { id: true, sizeBytes: true, sha256: true },
   });
   if (!app) return null;
   // without the marketplace's zone the driver reads only the folder on this host: a file this
@@ -26,9 +26,11 @@ export async function getMarketFile({ input }: { input: { id: string; key: strin
   if (!info) return null;
   return {
     size: info.size,
-    etag: info.etag,
+    etag: app.sha256 ? `"${app.sha256}"` : info.etag,
     lastModified: info.lastModified,
     contentType: "application/octet-stream",
+    // a file that is not the size recorded is damaged: refused, never served as the app
+    verify: storedSizeCheck(async () => info, Number(app.sizeBytes), { isAdmin: false }, `App file ${key}`),
     // the whole file as it was when stat ran, even if it grows meanwhile
     open: (range) => driver.openRead(key, range ?? { start: 0, end: info.size - 1 }),
   };

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { measureBackend, measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
 import { PermanentJobError } from "@/lib/jobs/define-job";
 import { lockQuotaRows, quotaRoom } from "./check-quotas";
 import { RESERVING } from "./reserve-transfer";
@@ -21,6 +21,7 @@ export interface IngestLimit {
  * reserves its virtual size) keeps it.
  */
 export async function ingestLimit(imageId: number, ds: Datastore, length: number | null = null): Promise<IngestLimit> {
+  const backend = await measureBackend(ds);
   return db().$transaction(async (tx) => {
     const img = await tx.image.findUnique({
       where: { id: imageId },
@@ -29,7 +30,7 @@ export async function ingestLimit(imageId: number, ds: Datastore, length: number
     if (!img) throw new PermanentJobError("the image no longer exists");
     const owner = { userId: img.ownerId, groupId: img.groupId, datastoreId: ds.id };
     if (length !== null) await lockQuotaRows(tx, owner);
-    const { capacity } = await measureCapacity(ds, { db: tx, exceptImageIds: [imageId] });
+    const { capacity } = await measureCapacity(ds, { db: tx, exceptImageIds: [imageId], backend });
     const room = await quotaRoom(tx, { ...owner, exceptImageIds: [imageId] });
     const limit: IngestLimit =
       room && room.bytes < capacity.freeBytes

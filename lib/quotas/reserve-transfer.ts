@@ -1,6 +1,6 @@
 import type { Ctx, DbLike } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { measureCapacity, noSpaceMessage } from "@/lib/datastores/measure-capacity";
+import { measureCapacity, noSpaceMessage, type BackendCapacity } from "@/lib/datastores/measure-capacity";
 import { checkQuotas, lockQuotaRows } from "./check-quotas";
 
 /** Options of the transactions that reserve: they may wait their turn for the row locks. */
@@ -9,7 +9,8 @@ export const RESERVING = { timeout: 30_000, maxWait: 10_000 };
 type Datastore = { id: number; name: string; driver: string; basePath: string; limitMb: number | null };
 
 /**
- * Reserves room for a transfer into a datastore, in the transaction that creates its images:
+ * Reserves room for a transfer into a datastore, in the transaction that creates its images
+ * (`backend`: the datastore's backend, measured just before the transaction):
  * the datastore must have the room once every other transfer under way has its reservation,
  * and the user's and group's quotas must allow the bytes, the images and one more transfer.
  * The images it creates then carry their `reservedBytes` until they are stored or fail, so
@@ -18,11 +19,11 @@ type Datastore = { id: number; name: string; driver: string; basePath: string; l
 export async function reserveImageTransfer(
   tx: DbLike,
   ctx: Ctx,
-  need: { ds: Datastore; bytes: number; images: number; field: string },
+  need: { ds: Datastore; backend: BackendCapacity; bytes: number; images: number; field: string },
 ) {
   const owner = { userId: ctx.user.id, groupId: ctx.user.primaryGroupId };
   await lockQuotaRows(tx, { ...owner, datastoreId: need.ds.id });
-  const { capacity } = await measureCapacity(need.ds, { db: tx });
+  const { capacity } = await measureCapacity(need.ds, { db: tx, backend: need.backend });
   if (need.bytes > capacity.freeBytes)
     throw new AppError("NO_SPACE", noSpaceMessage(need.ds.name, need.bytes, capacity.freeBytes), {
       invalidParams: [{ name: need.field, reason: "does not fit" }],

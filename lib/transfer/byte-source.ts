@@ -18,6 +18,40 @@ export interface ByteSource {
   contentType: string;
   /** the whole object, or only `range`; fails before streaming when the backend cannot serve it */
   open(range?: ByteRange): Promise<Readable>;
+  /** checked before any answer (HEAD too): throws when the stored bytes are not what was recorded */
+  verify?(method: string): Promise<void>;
+}
+
+/**
+ * A check that the backend holds exactly the bytes recorded: a file cut short, grown or gone is
+ * damaged and is refused (502 BACKEND_FAILED) rather than served as if whole. A file that is
+ * gone is left to `open` to report (in the backend's words, for admins), but for HEAD, which
+ * opens nothing.
+ */
+export function storedSizeCheck(
+  stat: () => Promise<{ size: number } | null>,
+  expected: number,
+  viewer: { isAdmin: boolean },
+  what: string,
+): (method: string) => Promise<void> {
+  return async (method) => {
+    let info: { size: number } | null;
+    try {
+      info = await stat();
+    } catch (err) {
+      throw cannotServe(viewer, what, err as Error);
+    }
+    if (!info) {
+      if (method === "HEAD") throw cannotServe(viewer, what, new Error("its stored bytes are gone"));
+      return;
+    }
+    if (info.size !== expected)
+      throw cannotServe(
+        viewer,
+        `${what}: its stored bytes are damaged`,
+        new Error(`the backend holds ${info.size} bytes, ${expected} were recorded`),
+      );
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { startWorker } from "@/lib/jobs/worker";
 import { localZone } from "@/lib/zones/local-zone";
 import {
   ApiClient,
+  BASE_URL,
   createGroup,
   createUser,
   expectProblem,
@@ -476,6 +477,14 @@ describe("import", () => {
   });
 });
 
+/** HEAD of an app's download, as Next.js answers it: with the GET handler. */
+async function headOfDownload(client: ApiClient, id: number): Promise<Response> {
+  const route = await import("@/app/api/v1/apps/[id]/download/route");
+  const headers = new Headers({ cookie: `bazaar_session=${client.sessionCookie}` });
+  const req = new Request(new URL(`/api/v1/apps/${id}/download`, BASE_URL), { method: "HEAD", headers });
+  return route.GET(req as never, { params: Promise.resolve({ id: String(id) }) });
+}
+
 describe("download", () => {
   it("streams a READY app whole or by range, from either marketplace", async () => {
     for (const app of [webApp, s3App]) {
@@ -503,6 +512,56 @@ describe("download", () => {
       });
       expect(bad.status).toBe(416);
     }
+  });
+
+  it("states the length and the sha256 as ETag on GET and HEAD, also in the marketplace's folder", async () => {
+    const head = await headOfDownload(admin, webApp.id);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(qcow2.length));
+    // Next.js drops Content-Length from route handlers; the server restores it from this header
+    expect(head.headers.get("x-bazaar-content-length")).toBe(String(qcow2.length));
+    expect(head.headers.get("etag")).toBe(`"${webApp.sha256}"`);
+    const folder = await fetchMarketFile(webApp.source, { method: "HEAD" });
+    expect(folder.status).toBe(200);
+    expect(folder.headers.get("x-bazaar-content-length")).toBe(String(qcow2.length));
+    expect(folder.headers.get("etag")).toBe(`"${webApp.sha256}"`);
+  });
+
+  it("refuses a damaged file (cut short or grown) with 502 on GET and HEAD instead of serving it as the app", async () => {
+    const file = path.join(publicDir, webApp.source.split("/").pop());
+    const original = readFileSync(file);
+    try {
+      for (const damage of [
+        () => truncateSync(file, original.length - 1),
+        () => writeFileSync(file, Buffer.concat([original, Buffer.from("x")])),
+      ]) {
+        damage();
+        for (const method of ["GET", "HEAD"] as const) {
+          const res =
+            method === "HEAD"
+              ? await headOfDownload(admin, webApp.id)
+              : await rawRequest(admin, `/api/v1/apps/${webApp.id}/download`);
+          expect(res.status).toBe(502);
+          if (method === "GET")
+            expect((await res.json()).detail).toMatch(
+              /its stored bytes are damaged: the backend holds \d+ bytes, \d+ were recorded$/,
+            );
+          const folder = await fetchMarketFile(webApp.source, { method });
+          expect(folder.status).toBe(502);
+          await folder.arrayBuffer();
+        }
+        // a user who is not an admin learns that it is damaged, not the backend's sizes
+        const plain = await rawRequest(d, `/api/v1/apps/${webApp.id}/download`);
+        expect(plain.status).toBe(502);
+        expect((await plain.json()).detail).toMatch(/could not serve app .*: its stored bytes are damaged$/);
+        writeFileSync(file, original);
+      }
+    } finally {
+      writeFileSync(file, original);
+    }
+    const whole = await rawRequest(admin, `/api/v1/apps/${webApp.id}/download`);
+    expect(whole.status).toBe(200);
+    await whole.arrayBuffer();
   });
 
   it("refuses an app that is not READY (409); the public URL of a disabled app answers 404", async () => {

@@ -1,4 +1,5 @@
 import { serveBytes } from "@/lib/api/serve-bytes";
+import { AppError } from "@/lib/errors";
 import { getMarketFile } from "@/lib/markets/get-market-file";
 
 /**
@@ -10,7 +11,14 @@ type Params = { params: Promise<{ id: string; key: string }> };
 async function serve(req: Request, { params }: Params): Promise<Response> {
   const file = await getMarketFile({ input: await params });
   if (!file) return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
-  return serveBytes(req, file, { cacheControl: "public, max-age=0, must-revalidate" });
+  try {
+    return await serveBytes(req, file, { cacheControl: "public, max-age=0, must-revalidate" });
+  } catch (err) {
+    // the file is damaged or its backend failed: refused, as a web server answers a broken file
+    if (err instanceof AppError)
+      return new Response(`${err.message}\n`, { status: 502, headers: { "content-type": "text/plain" } });
+    throw err;
+  }
 }
 
 export const GET = serve;
