@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { forwardedHeaders } from "../lib/auth/forwarding.mjs";
 import { restoreContentLength } from "../lib/api/response-length.mjs";
+import { collapseCatalogSlashes } from "./catalog-paths.mjs";
 
 /** The methods a route handler can export; Next.js answers any other with a 500 and a stack trace. */
 export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -17,6 +18,9 @@ export function createRequestListener(handle, isTrustedProxy) {
   return (req, res) => {
     req.headers = forwardedHeaders(req.headers, req.socket.remoteAddress, isTrustedProxy);
     restoreContentLength(res);
+    // OpenNebula asks `<ENDPOINT>/appliance`, so an ENDPOINT ending in "/" asks "//appliance":
+    // answered as it is, since Next.js would redirect it and OpenNebula follows no redirect
+    req.url = collapseCatalogSlashes(req.url);
     if (!SUPPORTED_METHODS.includes(req.method)) {
       methodNotAllowed(req, res);
       return;

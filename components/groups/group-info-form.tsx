@@ -2,7 +2,7 @@
 
 import { Button, Group, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { formSaveCallbacks } from "@/components/ui/save-form";
 import type { GroupDetailDto } from "./api";
 import { GroupFields, type GroupFormValues } from "./group-fields";
 import { useUpdateGroup } from "./queries";
@@ -30,14 +30,7 @@ export function GroupInfoForm({ group }: { group: GroupDetailDto }) {
     };
     update.mutate(
       { id: group.id, patch },
-      {
-        onSuccess: (saved) => {
-          form.setValues(valuesOf(saved));
-          form.resetDirty(valuesOf(saved));
-          notifySuccess(`Group ${saved.name} saved`);
-        },
-        onError: (err) => notifyError(err, form),
-      },
+      formSaveCallbacks(form, valuesOf, (saved) => `Group ${saved.name} saved`),
     );
   });
 

@@ -2,7 +2,9 @@ import type { z } from "zod";
 import { api } from "@/components/api/client";
 import type { BodyOf, ListParams, Page } from "@/components/api/types";
 import type {
+  catalogTokenDto,
   checkMarketplace as checkOp,
+  createCatalogToken as createCatalogTokenOp,
   createMarketplace as createOp,
   MarketplaceDto,
   updateMarketplace as updateOp,
@@ -14,6 +16,11 @@ export type CreateMarketplaceInput = BodyOf<typeof createOp>;
 export type CheckMarketplaceInput = BodyOf<typeof checkOp>;
 export type UpdateMarketplaceInput = BodyOf<typeof updateOp>;
 export type CheckResult = z.infer<NonNullable<(typeof checkOp)["response"]>>;
+/** How a marketplace is served to other clouds (lib/catalogs): off, public, or behind read tokens. */
+export type CatalogExport = MarketplaceDto["catalog"]["export"];
+export type CatalogTokenDto = z.infer<typeof catalogTokenDto>;
+/** A read token as created: with its secret, which is never shown again. */
+export type CreatedCatalogTokenDto = z.infer<NonNullable<(typeof createCatalogTokenOp)["response"]>>;
 
 export const listMarketplaces = (filters: MarketplaceFilters, signal?: AbortSignal) =>
   api<Page<MarketplaceDto>>("/marketplaces", { query: { ...filters }, signal });
@@ -37,3 +44,13 @@ export const deleteMarketplace = (id: number, deleteApps: boolean) =>
 
 export const monitorMarketplace = (id: number) =>
   api<MarketplaceDto>(`/marketplaces/${id}/monitor`, { method: "POST" });
+
+/** The read tokens of a marketplace's catalog (MANAGE). */
+export const listCatalogTokens = (id: number, signal?: AbortSignal) =>
+  api<{ items: CatalogTokenDto[] }>(`/marketplaces/${id}/catalog-tokens`, { signal });
+
+export const createCatalogToken = (id: number, name: string) =>
+  api<CreatedCatalogTokenDto>(`/marketplaces/${id}/catalog-tokens`, { method: "POST", body: { name } });
+
+export const revokeCatalogToken = (id: number, tokenId: number) =>
+  api<void>(`/marketplaces/${id}/catalog-tokens/${tokenId}`, { method: "DELETE" });

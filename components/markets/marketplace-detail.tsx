@@ -18,6 +18,7 @@ import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
 import type { MarketplaceDto } from "./api";
+import { CatalogPanel } from "./catalog-panel";
 import { EditMarketplaceButton } from "./edit-marketplace-modal";
 import { lastMonitoredText, MarketplaceInfoTab } from "./marketplace-info-tab";
 import {
@@ -105,6 +106,11 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
                 Public catalog
               </Badge>
             ) : null}
+            {market.catalog.export !== "off" ? (
+              <Badge variant="outline" color="teal">
+                {market.catalog.export === "public" ? "Served as a public catalog" : "Served as a token catalog"}
+              </Badge>
+            ) : null}
           </Group>
         }
       >
@@ -153,6 +159,7 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>
           <Tabs.Tab value="apps">Apps ({market.appCount})</Tabs.Tab>
+          {market.public ? null : <Tabs.Tab value="catalog">Catalog</Tabs.Tab>}
           <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="info" pt="md">
@@ -161,6 +168,11 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
         <Tabs.Panel value="apps" pt="md">
           <AppsCatalog list={apps} marketplaceId={market.id} />
         </Tabs.Panel>
+        {market.public ? null : (
+          <Tabs.Panel value="catalog" pt="md">
+            <CatalogPanel market={market} canManage={canManage} />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="permissions" pt="md">
           <PermissionsPanel
             resourcePath={`/marketplaces/${market.id}`}

@@ -62,6 +62,34 @@ export function useUpdateMarketplace() {
   });
 }
 
+/** A marketplace's catalog read tokens, under its detail key: deleting it drops them too. */
+export const catalogTokenKeys = (marketplaceId: number) => [...marketplaceKeys.detail(marketplaceId), "catalog-tokens"];
+
+/** Only those who may manage the marketplace may list them (`enabled`). */
+export function useCatalogTokens(marketplaceId: number, enabled = true) {
+  return useQuery({
+    queryKey: catalogTokenKeys(marketplaceId),
+    queryFn: ({ signal }) => marketsApi.listCatalogTokens(marketplaceId, signal),
+    enabled,
+  });
+}
+
+export function useCreateCatalogToken(marketplaceId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => marketsApi.createCatalogToken(marketplaceId, name),
+    onSettled: () => qc.invalidateQueries({ queryKey: catalogTokenKeys(marketplaceId) }),
+  });
+}
+
+export function useRevokeCatalogToken(marketplaceId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (tokenId: number) => marketsApi.revokeCatalogToken(marketplaceId, tokenId),
+    onSettled: () => qc.invalidateQueries({ queryKey: catalogTokenKeys(marketplaceId) }),
+  });
+}
+
 export function useMonitorMarketplace() {
   const invalidate = useInvalidateMarketplaces();
   return useMutation({ mutationFn: marketsApi.monitorMarketplace, onSettled: invalidate });

@@ -1,11 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import { Alert, Button, Code, CopyButton, Group, Modal, NumberInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Button, Code, Group, Modal, NumberInput, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
-import { IconCheck, IconCopy, IconPlus } from "@tabler/icons-react";
+import { IconPlus } from "@tabler/icons-react";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { SecretActions } from "@/components/ui/token-pieces";
 import type { CreatedTokenDto } from "./api";
 import { useCreateToken } from "./queries";
 
@@ -103,21 +104,7 @@ function TokenSecret({ token, onDone }: { token: string; onDone: () => void }) {
       >
         {token}
       </Code>
-      <Group justify="flex-end">
-        <CopyButton value={token}>
-          {({ copied, copy }) => (
-            <Button
-              variant="light"
-              color={copied ? "teal" : undefined}
-              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-              onClick={copy}
-            >
-              {copied ? "Copied" : "Copy token"}
-            </Button>
-          )}
-        </CopyButton>
-        <Button onClick={onDone}>Done</Button>
-      </Group>
+      <SecretActions secret={token} onDone={onDone} />
     </Stack>
   );
 }

@@ -4,6 +4,7 @@ import { Badge, Button, Stack } from "@mantine/core";
 import { DataTable } from "mantine-datatable";
 import { confirmDelete } from "@/components/ui/confirm-delete";
 import { formatDateTime } from "@/components/ui/format";
+import { tokenColumns } from "@/components/ui/token-pieces";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { TokenDto } from "./api";
 import { CreateTokenButton } from "./create-token-modal";
@@ -24,6 +25,7 @@ export function TokensPanel() {
         }),
     });
 
+  const cols = tokenColumns<TokenDto>();
   return (
     <Stack gap="sm">
       <div>
@@ -38,15 +40,11 @@ export function TokensPanel() {
         records={tokens.data?.items ?? []}
         noRecordsText={tokens.isError ? tokens.error.message : "No API tokens yet"}
         columns={[
-          { accessor: "name", title: "Name" },
-          { accessor: "prefix", title: "Prefix", render: (t) => <code>{t.prefix}…</code> },
-          { accessor: "createdAt", title: "Created", render: (t) => formatDateTime(t.createdAt) },
+          cols.name,
+          cols.prefix,
+          cols.createdAt,
           { accessor: "expiresAt", title: "Expires", render: (t) => formatDateTime(t.expiresAt) },
-          {
-            accessor: "lastUsedAt",
-            title: "Last used",
-            render: (t) => (t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"),
-          },
+          cols.lastUsedAt,
           {
             accessor: "expired",
             title: "Status",

@@ -3,7 +3,7 @@
 import { Button, Group, MultiSelect, Select, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useGroupOptions } from "@/components/groups/queries";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { formSaveCallbacks } from "@/components/ui/save-form";
 import type { UserDto } from "./api";
 import { useUpdateUser } from "./queries";
 
@@ -21,14 +21,7 @@ export function UserGroupsTab({ user }: { user: UserDto }) {
   const submit = form.onSubmit((v) =>
     update.mutate(
       { id: user.id, patch: { primaryGroupId: Number(v.primaryGroupId), groupIds: v.groupIds.map(Number) } },
-      {
-        onSuccess: (saved) => {
-          form.setValues(valuesOf(saved));
-          form.resetDirty(valuesOf(saved));
-          notifySuccess(`Groups of ${user.username} saved`);
-        },
-        onError: (err) => notifyError(err, form),
-      },
+      formSaveCallbacks(form, valuesOf, () => `Groups of ${user.username} saved`),
     ),
   );
 

@@ -3,7 +3,7 @@
 import { Button, Group, MultiSelect, Stack, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useGroupOptions } from "@/components/groups/queries";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { formSaveCallbacks } from "@/components/ui/save-form";
 import type { VdcDto } from "./api";
 import { useUpdateVdc } from "./queries";
 import { GroupBadges } from "./vdcs-list";
@@ -38,14 +38,7 @@ function VdcGroupsForm({ vdc }: { vdc: VdcDto }) {
   const submit = form.onSubmit((v) =>
     update.mutate(
       { id: vdc.id, patch: { groupIds: v.groupIds.map(Number) } },
-      {
-        onSuccess: (saved) => {
-          form.setValues(valuesOf(saved));
-          form.resetDirty(valuesOf(saved));
-          notifySuccess(`Groups of ${vdc.name} saved`);
-        },
-        onError: (err) => notifyError(err, form),
-      },
+      formSaveCallbacks(form, valuesOf, () => `Groups of ${vdc.name} saved`),
     ),
   );
 

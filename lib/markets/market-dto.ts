@@ -5,6 +5,7 @@ import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { isPublicDriver, MARKET_DRIVER_LABELS, type MarketDriverName } from "./drivers/config";
 import { httpMarketBaseUrl, MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
 import { SECRET_ATTRIBUTES } from "./market-spec";
+import { catalogBaseUrl, isCatalogExport } from "@/lib/catalogs/catalog-export";
 
 export const marketplaceInclude = {
   ...ownershipInclude,
@@ -66,6 +67,10 @@ export function toMarketplaceDto(row: MarketplaceRow, ctx: { subject: Subject; z
     monitoredAt: row.monitoredAt,
     monitorError: row.monitorError,
     catalogSkipped: JSON.parse(row.catalogSkipped) as { upstreamId: string; name: string; reason: string }[],
+    catalog: {
+      export: isCatalogExport(row.catalogExport) ? row.catalogExport : ("off" as const),
+      baseUrl: catalogBaseUrl(row, row.zone.endpoint),
+    },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     ...toOwnershipDto(row),

@@ -17,6 +17,7 @@ import { findMarketplace } from "./find-marketplace";
 import { marketplaceInclude } from "./market-dto";
 import { openSecrets, sealSecrets } from "./market-spec";
 import { marketplaceDtoFor } from "./get-marketplace";
+import type { CatalogExport } from "@/lib/catalogs/catalog-export";
 
 export interface UpdateMarketplaceInput {
   id: number;
@@ -25,6 +26,8 @@ export interface UpdateMarketplaceInput {
   enabled?: boolean;
   config?: Record<string, string | number | boolean | string[]>;
   secrets?: Record<string, string>;
+  /** serve it as a catalog (lib/catalogs): not a public catalog, which is read from elsewhere */
+  catalogExport?: CatalogExport;
 }
 
 /** Where the bytes are and whose credentials reach them. */
@@ -76,6 +79,11 @@ export async function updateMarketplace({ ctx, input }: { ctx: Ctx; input: Updat
   const op = fields.enabled === undefined ? "update" : fields.enabled ? "enable" : "disable";
   const current = await findMarketplace(ctx, id, op);
   const data: Record<string, unknown> = { ...fields };
+  if (fields.catalogExport && fields.catalogExport !== "off" && isPublicDriver(current.driver))
+    throw invalid(
+      "catalogExport",
+      `marketplace ${current.name} is a public catalog read from ${current.driver === "one" ? "an OpenNebula marketplace" : "a simplestreams server"}: only marketplaces that store their apps can be served as a catalog`,
+    );
   /** the attributes that changed, as stored: never what the schema dropped (a secret sent in `config`) */
   let changedConfig: Record<string, unknown> | undefined;
   if (config) await vetMove(ctx, current, config, secrets);

@@ -111,3 +111,30 @@ describe("forwarding headers", () => {
     expect(headers["x-forwarded-host"]).toBe("evil.example");
   });
 });
+
+describe("what Next.js is handed", () => {
+  it("a catalog path with doubled slashes (an OpenNebula ENDPOINT ending in /) arrives collapsed, other paths as they are", async () => {
+    const urls: string[] = [];
+    const port = await listen([], (req, res) => {
+      urls.push(req.url ?? "");
+      res.end("ok");
+    });
+    await request(port, "GET", "/catalog/7//appliance?x=1");
+    await request(port, "GET", "/catalog/7/t/tok//appliance/");
+    await request(port, "GET", "/api/v1//session");
+    expect(urls).toEqual(["/catalog/7/appliance?x=1", "/catalog/7/t/tok/appliance", "/api/v1//session"]);
+  });
+
+  it("an answer stating its length in x-bazaar-content-length goes out with Content-Length, not chunked", async () => {
+    const port = await listen([], (_req, res) => {
+      res.setHeader("x-bazaar-content-length", "5");
+      res.write("he");
+      res.end("llo");
+    });
+    const res = await request(port, "GET", "/api/v1/apps/1/download");
+    expect(res.headers["content-length"]).toBe("5");
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+    expect(res.headers["x-bazaar-content-length"]).toBeUndefined();
+    expect(res.body).toBe("hello");
+  });
+});

@@ -100,10 +100,13 @@ describe("zones", () => {
 });
 
 describe("zone endpoints", () => {
-  const original = getConfig();
+  // read once the test setup has configured this file's database (not when the file is
+  // collected, which would point restarts at the default database)
+  let original: ReturnType<typeof getConfig>;
   let origin: OriginZone;
 
   beforeAll(async () => {
+    original = getConfig();
     origin = await startOriginZone();
   });
   afterAll(async () => {

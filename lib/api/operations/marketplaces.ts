@@ -10,6 +10,7 @@ import {
   s3MarketConfig,
   s3MarketSecrets,
 } from "@/lib/markets/drivers/config";
+import { CATALOG_EXPORTS } from "@/lib/catalogs/catalog-export";
 import { permissionOperations } from "./shared";
 
 const capabilities = z.object({
@@ -53,6 +54,11 @@ export const marketplaceDto = z
     monitorError: z.string(),
     /** public catalogs: the entries the last monitor left out and why (at most 200) */
     catalogSkipped: z.array(z.object({ upstreamId: z.string(), name: z.string(), reason: z.string() })),
+    /**
+     * Whether the marketplace is served to other clouds as an OpenNebula marketplace and a
+     * simplestreams server, and where (`<zone endpoint>/catalog/<id>`, null when off).
+     */
+    catalog: z.object({ export: z.enum(CATALOG_EXPORTS), baseUrl: z.string().nullable() }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -141,7 +147,8 @@ export const updateMarketplace = defineOperation({
   id: "updateMarketplace",
   method: "PATCH",
   path: "/api/v1/marketplaces/{id}",
-  summary: "Rename, describe, enable/disable, or change driver attributes (merged, re-checked) and secrets (MANAGE)",
+  summary:
+    "Rename, describe, enable/disable, export as a catalog, or change driver attributes (merged, re-checked) and secrets (MANAGE)",
   tag: "Marketplaces",
   auth: "user",
   params: idParams,
@@ -154,6 +161,8 @@ export const updateMarketplace = defineOperation({
       config: z.record(z.string(), configValue),
       /** secrets to replace; omitted ones are kept */
       secrets: z.record(z.string(), z.string()),
+      /** serve it as a catalog: "public" (the apps everyone may use), "token" (read tokens) or "off" */
+      catalogExport: z.enum(CATALOG_EXPORTS),
     })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
@@ -192,3 +201,52 @@ export const { chmod: chmodMarketplace, chown: chownMarketplace } = permissionOp
   "Marketplaces",
   "Marketplace",
 );
+
+export const catalogTokenDto = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** the first characters of the token, to tell tokens apart */
+  prefix: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+});
+
+const catalogTokenParams = idParams.extend({ tokenId: urlId() });
+
+export const listCatalogTokens = defineOperation({
+  id: "listCatalogTokens",
+  method: "GET",
+  path: "/api/v1/marketplaces/{id}/catalog-tokens",
+  summary: "The read tokens of a marketplace's catalog (MANAGE)",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  response: z.object({ items: z.array(catalogTokenDto) }),
+});
+
+export const createCatalogToken = defineOperation({
+  id: "createCatalogToken",
+  method: "POST",
+  path: "/api/v1/marketplaces/{id}/catalog-tokens",
+  summary: "Create a read token of a marketplace's catalog (MANAGE); the secret is shown once",
+  tag: "Marketplaces",
+  auth: "user",
+  params: idParams,
+  body: z.object({ name: objectName }),
+  response: catalogTokenDto.extend({
+    /** the secret: a path segment (`<catalog>/t/<token>/…`) or a basic-auth password; never shown again */
+    token: z.string(),
+  }),
+  status: 201,
+});
+
+export const deleteCatalogToken = defineOperation({
+  id: "deleteCatalogToken",
+  method: "DELETE",
+  path: "/api/v1/marketplaces/{id}/catalog-tokens/{tokenId}",
+  summary: "Revoke a read token of a marketplace's catalog (MANAGE)",
+  tag: "Marketplaces",
+  auth: "user",
+  params: catalogTokenParams,
+  status: 204,
+});

@@ -1,0 +1,180 @@
+import { Readable } from "node:stream";
+import { serveBytes } from "@/lib/api/serve-bytes";
+import { marketDriverFor } from "@/lib/markets/market-spec";
+import { toAppliance } from "./appliance";
+import { listCatalogApps, type ListedApp } from "./list-catalog-apps";
+import { basicAuthToken, openCatalog, type ExportedMarket } from "./open-catalog";
+import { IMAGES_PATH, isStreamable, streamsImages, streamsIndex, type StreamsMetadata } from "./simplestreams-export";
+import { metadataTarball } from "./lxd-metadata";
+import { combinedSha256, within } from "./combined-fingerprint";
+import { sha256Hex } from "./sha256-hex";
+
+/** What a catalog client is told on a 401: basic auth with the token as the password. */
+export const CATALOG_REALM = 'Basic realm="bazaar catalog"';
+const ID = /^[1-9]\d{0,9}$/;
+const INT32_MAX = 2 ** 31 - 1;
+
+const idOf = (text: string | undefined): number | null => {
+  if (!text || !ID.test(text)) return null;
+  const n = Number(text);
+  return n <= INT32_MAX ? n : null;
+};
+
+function plain(method: string, status: number, message: string, headers: Record<string, string> = {}): Response {
+  const body = `${JSON.stringify({ error: message })}\n`;
+  return new Response(method === "HEAD" ? null : body, {
+    status,
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      "cache-control": "no-store",
+      ...headers,
+    },
+  });
+}
+
+function json(method: string, value: unknown): Response {
+  const body = JSON.stringify(value);
+  return new Response(method === "HEAD" ? null : body, {
+    status: 200,
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      // the listing depends on who asks (token or not) and changes as apps do
+      "cache-control": "private, no-store",
+    },
+  });
+}
+
+/** How long a listing waits for the combined fingerprints of disks not read yet. */
+const FINGERPRINT_WAIT_MS = 5_000;
+
+/** Each streamable app's metadata tarball, with the combined fingerprint when it is ready in time. */
+async function streamsMetadata(market: ExportedMarket, apps: ListedApp[]): Promise<Map<number, StreamsMetadata>> {
+  const driver = marketDriverFor(market);
+  const entries = await Promise.all(
+    apps.filter(isStreamable).map(async (app) => {
+      const meta = metadataTarball(app);
+      const sha256 = sha256Hex(meta);
+      const combined = await within(
+        combinedSha256(app, meta, sha256, () => driver.openRead(app.storageKey)),
+        FINGERPRINT_WAIT_MS,
+      );
+      return [app.id, { size: meta.length, sha256, combined }] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** The bytes of an IMAGE app, with its sha256 as the ETag; refused when the stored object's size is wrong. */
+async function serveApp(req: Request, market: ExportedMarket, app: ListedApp, filename: string): Promise<Response> {
+  const driver = marketDriverFor(market);
+  const size = Number(app.sizeBytes);
+  let info;
+  try {
+    info = await driver.stat(app.storageKey);
+  } catch {
+    return plain(req.method, 502, `The marketplace could not serve app ${app.id}`);
+  }
+  if (!info) return plain(req.method, 502, `The bytes of app ${app.id} are missing from the marketplace`);
+  if (info.size !== size)
+    return plain(
+      req.method,
+      502,
+      `The bytes of app ${app.id} are damaged: ${info.size} bytes stored, ${size} expected`,
+    );
+  try {
+    return await serveBytes(
+      req,
+      {
+        size,
+        etag: app.sha256 ? `"${app.sha256}"` : undefined,
+        filename,
+        contentType: "application/octet-stream",
+        open: (range) => driver.openRead(app.storageKey, range),
+      },
+      { cacheControl: market.catalogExport === "public" ? "public, max-age=0, must-revalidate" : "private, no-store" },
+    );
+  } catch {
+    return plain(req.method, 502, `The marketplace could not serve app ${app.id}`);
+  }
+}
+
+/** A VM disk's metadata tarball (made on the fly, always the same bytes). */
+function serveMetadata(req: Request, app: ListedApp): Promise<Response> {
+  const meta = metadataTarball(app);
+  return serveBytes(
+    req,
+    {
+      size: meta.length,
+      etag: `"${sha256Hex(meta)}"`,
+      filename: "lxd.tar.xz",
+      contentType: "application/x-tar",
+      open: (range) => Promise.resolve(Readable.from([range ? meta.subarray(range.start, range.end + 1) : meta])),
+    },
+    { cacheControl: "public, max-age=0, must-revalidate" },
+  );
+}
+
+/**
+ * One request of a marketplace's catalog (app/catalog/[id]/[...path]): the OpenNebula public
+ * marketplace protocol (`appliance`, `appliance/<id>`, `appliance/<id>/download/<n>`) and a
+ * simplestreams server (`streams/v1/index.json`, `streams/v1/images.json`,
+ * `files/<id>/disk.qcow2` and its metadata `files/<id>/lxd.tar.xz`). A read token comes as the path prefix `t/<token>/` or as the
+ * basic-auth password. Empty segments (an ENDPOINT ending in "/") are ignored.
+ */
+export async function serveCatalog({
+  input,
+}: {
+  input: { req: Request; id: string; path: string[] };
+}): Promise<Response> {
+  const { req } = input;
+  const method = req.method;
+  const id = idOf(input.id);
+  if (id === null) return plain(method, 404, "No such catalog");
+  let path = input.path.filter((s) => s !== "");
+  let token = basicAuthToken(req.headers.get("authorization"));
+  if (path[0] === "t" && path.length >= 2) {
+    token = path[1];
+    path = path.slice(2);
+  }
+  const access = await openCatalog({ id, token });
+  if (!access.ok)
+    return plain(
+      method,
+      access.status,
+      access.reason,
+      access.status === 401 ? { "www-authenticate": CATALOG_REALM } : {},
+    );
+  const { market, scope } = access;
+  const route = path.join("/");
+  const listed = () => listCatalogApps({ marketplaceId: market.id, scope });
+
+  if (route === "appliance") {
+    const { apps, parts } = await listed();
+    return json(method, { sEcho: 1, appliances: apps.map((a) => toAppliance(a, parts.get(a.id))) });
+  }
+  if (route === "streams/v1/index.json") return json(method, streamsIndex((await listed()).apps));
+  if (route === IMAGES_PATH) {
+    const { apps } = await listed();
+    return json(method, streamsImages(apps, await streamsMetadata(market, apps)));
+  }
+
+  const one = /^appliance\/([^/]+)(?:\/download\/([^/]+))?$/.exec(route);
+  const file = /^files\/([^/]+)\/(disk\.qcow2|lxd\.tar\.xz)$/.exec(route);
+  const appId = idOf(one?.[1] ?? file?.[1]);
+  if (appId === null) return plain(method, 404, "Not found");
+  const { apps, parts } = await listed();
+  const app = apps.find((a) => a.id === appId);
+  if (!app) return plain(method, 404, `No appliance ${appId}`);
+  if (file) {
+    if (!isStreamable(app)) return plain(method, 404, `Appliance ${appId} is not a VM disk`);
+    if (file[2] === "lxd.tar.xz") return serveMetadata(req, app);
+    return serveApp(req, market, app, "disk.qcow2");
+  }
+  if (one?.[2] === undefined) return json(method, toAppliance(app, parts.get(app.id)));
+  // an IMAGE has one file; a composite app's files are its parts, appliances of their own
+  if (one[2] !== "0" || app.type !== "IMAGE" || !app.storageKey)
+    return plain(method, 404, `Appliance ${appId} has no file ${one[2]}`);
+  return serveApp(req, market, app, `${app.name}.${app.format || "img"}`);
+}

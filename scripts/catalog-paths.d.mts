@@ -1,0 +1,2 @@
+export function collapseCatalogSlashes(url: string): string;
+export function collapseCatalogSlashes<T>(url: T): T;
