@@ -79,27 +79,34 @@ test.describe("catalog export", () => {
     await mode.getByText("Public", { exact: true }).click();
     await expect(page.getByText("Served as a public catalog", { exact: true })).toBeVisible();
     const endpoint = page.getByLabel("OpenNebula endpoint", { exact: true });
-    await expect(endpoint).toHaveText(new RegExp(`/catalog/${marketId}$`));
-    const base = (await endpoint.textContent())!;
+    // with a trailing slash: OpenNebula downloads `${ENDPOINT}appliance/<id>/download/0`
+    await expect(endpoint).toHaveText(new RegExp(`/catalog/${marketId}/$`));
+    const base = (await endpoint.textContent())!.replace(/\/$/, "");
     await expect(page.getByLabel("Appliance list URL", { exact: true })).toHaveText(`${base}/appliance`);
     await expect(page.getByLabel("simplestreams URL", { exact: true })).toHaveText(base);
     await expect(page.getByLabel("OpenNebula template", { exact: true })).toHaveText(
-      [`NAME = "${marketName}"`, `MARKET_MAD = "one"`, `ENDPOINT = "${base}"`].join("\n"),
+      [`NAME = "${marketName}"`, `MARKET_MAD = "one"`, `ENDPOINT = "${base}/"`].join("\n"),
     );
     await expect(page.getByLabel("Incus command", { exact: true })).toContainText(
       `incus remote add ${marketName} ${base} --protocol simplestreams --public`,
     );
 
-    // anyone reads it, as OpenNebula's `one` driver would
-    const list = await request.get(`${base}/appliance`);
+    // anyone reads it, as OpenNebula's `one` driver does: it lists `ENDPOINT + "/appliance"`
+    // ("//appliance", answered, not redirected) and downloads `ENDPOINT + "appliance/<id>/download/0"`
+    const ENDPOINT = `${base}/`;
+    const list = await request.get(`${ENDPOINT}/appliance`, { maxRedirects: 0 });
     expect(list.status(), await list.text()).toBe(200);
     const { appliances } = (await list.json()) as { appliances: { _id: { $oid: string }; name: string }[] };
     expect(appliances.map((a) => a.name)).toContain(appName);
+    const listed = appliances.find((a) => a.name === appName)!;
+    const file = await request.get(`${ENDPOINT}appliance/${listed._id.$oid}/download/0`, { maxRedirects: 0 });
+    expect(file.status()).toBe(200);
+    expect(file.headers()["content-length"]).toBe(String((await file.body()).length));
 
     // behind a read token: the placeholder until one is made
     await mode.getByText("Token", { exact: true }).click();
     await expect(page.getByText("Served as a token catalog", { exact: true })).toBeVisible();
-    await expect(endpoint).toHaveText(`${base}/t/<TOKEN>`);
+    await expect(endpoint).toHaveText(`${base}/t/<TOKEN>/`);
     expect((await request.get(`${base}/appliance`)).status()).toBe(401);
 
     const tokenName = unique("one-prod");
@@ -111,7 +118,7 @@ test.describe("catalog export", () => {
     const secret = (await shown.getByTestId("catalog-token-secret").textContent())!.trim();
     expect(secret.length).toBeGreaterThan(16);
     await expect(shown.getByLabel("OpenNebula template with the token", { exact: true })).toContainText(
-      `ENDPOINT = "${base}/t/${secret}"`,
+      `ENDPOINT = "${base}/t/${secret}/"`,
     );
     await expect(shown.getByLabel("Incus command with the token", { exact: true })).toHaveText(
       `incus remote add ${marketName} ${base}/t/${secret} --protocol simplestreams --public`,
@@ -119,7 +126,7 @@ test.describe("catalog export", () => {
     await shown.getByRole("button", { name: "Done" }).click();
     await expect(shown).toBeHidden();
     // the page's snippets keep the secret just made
-    await expect(endpoint).toHaveText(`${base}/t/${secret}`);
+    await expect(endpoint).toHaveText(`${base}/t/${secret}/`);
 
     const withToken = await request.get(`${base}/t/${secret}/appliance`);
     expect(withToken.status(), await withToken.text()).toBe(200);
@@ -140,7 +147,7 @@ test.describe("catalog export", () => {
       .click();
     await expect(page.getByText(`Read token ${tokenName} revoked`)).toBeVisible();
     await expect(tokens.getByRole("row", { name: new RegExp(tokenName) })).toBeHidden();
-    await expect(endpoint).toHaveText(`${base}/t/<TOKEN>`);
+    await expect(endpoint).toHaveText(`${base}/t/<TOKEN>/`);
     expect((await request.get(`${base}/t/${secret}/appliance`)).status()).toBe(401);
   });
 });

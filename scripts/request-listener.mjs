@@ -26,7 +26,9 @@ export function createRequestListener(handle, isTrustedProxy) {
       return;
     }
     Promise.resolve(handle(req, res)).catch((err) => {
-      console.error(`[bazaar] failed to handle ${req.method} ${req.url}:`, err);
+      // a catalog's read token may be in its path: never in a log
+      const url = String(req.url).replace(/\/t\/[^/?]+/, "/t/***");
+      console.error(`[bazaar] failed to handle ${req.method} ${url}:`, err);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });

@@ -8,6 +8,7 @@ import type { CatalogExport, CatalogTokenDto, CreatedCatalogTokenDto, Marketplac
 import {
   absoluteCatalogUrl,
   catalogEndpoint,
+  oneEndpoint,
   incusLaunchHint,
   incusRemoteAdd,
   incusRemoteName,
@@ -34,7 +35,8 @@ const EXPORT_TEXT: Record<CatalogExport, string> = {
 /**
  * The "Catalog" tab of a marketplace that stores its apps (http, s3): whether other clouds may
  * read it as an OpenNebula marketplace and an Incus/LXD simplestreams remote, where, and with
- * which read tokens. Those who may manage the marketplace switch it; others read how it is served.
+ * which read tokens. Those with ADMIN on the marketplace switch it (what a catalog lists is not
+ * held to each app's permissions); others read how it is served.
  */
 export function CatalogPanel({ market, canManage }: { market: MarketplaceDto; canManage: boolean }) {
   const update = useUpdateMarketplace();
@@ -129,7 +131,10 @@ function CatalogUrls({
       <InfoList
         label="Catalog URLs"
         items={[
-          { label: "OpenNebula endpoint", value: <CopyValue label="OpenNebula endpoint" value={endpoint} /> },
+          {
+            label: "OpenNebula endpoint",
+            value: <CopyValue label="OpenNebula endpoint" value={oneEndpoint(endpoint)} />,
+          },
           {
             label: "Appliance list",
             value: <CopyValue label="Appliance list URL" value={`${endpoint}/appliance`} />,
@@ -147,7 +152,10 @@ function CatalogUrls({
           ) : (
             <>
               <Code>{"<TOKEN>"}</Code> stands for a read token&apos;s secret
-              {canManage ? ": create one below to see it filled in" : ": ask the marketplace's owner for one"}.{" "}
+              {canManage
+                ? ": create one below to see it filled in"
+                : ": ask an administrator of the marketplace for one"}
+              .{" "}
             </>
           )}
           Clients that send HTTP basic auth may read <Code>{baseUrl}</Code> instead, with the token as the password
@@ -160,7 +168,8 @@ function CatalogUrls({
         </Title>
         <Text size="sm" c="dimmed">
           Save this template in a file on the OpenNebula front-end and run <Code>onemarket create &lt;file&gt;</Code>.
-          The <Code>one</Code> driver reads <Code>{"<ENDPOINT>/appliance"}</Code>.
+          The <Code>one</Code> driver reads <Code>{"<ENDPOINT>/appliance"}</Code> and downloads{" "}
+          <Code>{"<ENDPOINT>appliance/<id>/download/0"}</Code>: the endpoint ends with a slash.
         </Text>
         <CopyBlock label="OpenNebula template" value={oneMarketTemplate(market.name, endpoint)} />
       </Stack>

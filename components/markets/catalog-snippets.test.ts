@@ -25,7 +25,7 @@ describe("catalog snippets", () => {
 
   it("writes an OpenNebula marketplace template with its strings escaped", () => {
     expect(oneMarketTemplate('Our "apps"', "http://h/catalog/7")).toBe(
-      ['NAME = "Our \\"apps\\""', 'MARKET_MAD = "one"', 'ENDPOINT = "http://h/catalog/7"'].join("\n"),
+      ['NAME = "Our \\"apps\\""', 'MARKET_MAD = "one"', 'ENDPOINT = "http://h/catalog/7/"'].join("\n"),
     );
   });
 

@@ -28,11 +28,17 @@ export function catalogEndpoint(baseUrl: string, needsToken: boolean, token?: st
 const oneString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /**
- * The marketplace template for `onemarket create <file>`: OpenNebula's `one` driver reads
- * `ENDPOINT + "/appliance"`, so the endpoint is the catalog's base (with the token when it has one).
+ * OpenNebula's ENDPOINT for the catalog: with a trailing "/", since the `one` driver lists
+ * `ENDPOINT + "/appliance"` but downloads `ENDPOINT + "appliance/<id>/download/0"` (the
+ * catalog answers the "//appliance" the first one makes).
  */
+export const oneEndpoint = (endpoint: string) => endpoint.replace(/\/*$/, "/");
+
+/** The marketplace template for `onemarket create <file>`, with the catalog's ENDPOINT. */
 export function oneMarketTemplate(name: string, endpoint: string): string {
-  return [`NAME = ${oneString(name)}`, `MARKET_MAD = "one"`, `ENDPOINT = ${oneString(endpoint)}`].join("\n");
+  return [`NAME = ${oneString(name)}`, `MARKET_MAD = "one"`, `ENDPOINT = ${oneString(oneEndpoint(endpoint))}`].join(
+    "\n",
+  );
 }
 
 /**

@@ -170,7 +170,7 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
         </Tabs.Panel>
         {market.public ? null : (
           <Tabs.Panel value="catalog" pt="md">
-            <CatalogPanel market={market} canManage={canManage} />
+            <CatalogPanel market={market} canManage={holdsRight(me, market, "admin")} />
           </Tabs.Panel>
         )}
         <Tabs.Panel value="permissions" pt="md">

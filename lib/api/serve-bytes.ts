@@ -37,9 +37,11 @@ export async function serveBytes(
     return new Response(null, { status: 416, headers });
   }
   const length = range ? range.end - range.start + 1 : size;
-  headers.set("content-length", String(length));
-  // Next.js drops Content-Length from a route handler's answer; the server puts it back
-  headers.set(LENGTH_HEADER, String(length));
+  if (source.sizeIsExact !== false) {
+    headers.set("content-length", String(length));
+    // Next.js drops Content-Length from a route handler's answer; the server puts it back
+    headers.set(LENGTH_HEADER, String(length));
+  }
   if (range) headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || length === 0) return new Response(null, { status, headers });

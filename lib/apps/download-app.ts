@@ -2,7 +2,8 @@ import { db } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { nameFor } from "@/lib/permissions/references";
-import { cannotServe, storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, storedSizeCheck, wholeOf, type ByteSource } from "@/lib/transfer/byte-source";
+import { isPublicDriver } from "@/lib/markets/drivers/config";
 import { marketDriverFor, marketOriginInclude } from "@/lib/markets/market-spec";
 import { findApp } from "./find-app";
 
@@ -27,14 +28,19 @@ export async function downloadApp({ ctx, input }: { ctx: Ctx; input: { id: numbe
   // an http marketplace whose folder is not on this host is read from where it is served
   const driver = marketDriverFor(market);
   const what = `Marketplace ${nameFor(subjectOf(ctx), market, "MARKETPLACE")} could not serve app ${app.name}`;
+  // a public catalog's size is what it claims (OpenNebula's lists virtual sizes): not checked
+  // against the file, and not promised to the client
+  const exact = !isPublicDriver(market.driver);
   return {
     size: Number(app.sizeBytes),
+    sizeIsExact: exact,
     etag: app.sha256 ? `"${app.sha256}"` : undefined,
     filename: `${app.name}.${app.format || "img"}`,
     contentType: "application/octet-stream",
-    verify: storedSizeCheck(() => driver.stat(app.storageKey), Number(app.sizeBytes), ctx.user, what),
+    ...(exact && { verify: storedSizeCheck(() => driver.stat(app.storageKey), Number(app.sizeBytes), ctx.user, what) }),
     open: (range) =>
-      driver.openRead(app.storageKey, range).catch((err: Error) => {
+      // never past the size stated, even if the file grew since it was checked
+      driver.openRead(app.storageKey, range ?? wholeOf(exact ? Number(app.sizeBytes) : 0)).catch((err: Error) => {
         throw cannotServe(ctx.user, what, err);
       }),
   };

@@ -13,7 +13,7 @@ const MAX_TOKENS = 50;
  * here and never again: only its sha256 is stored.
  */
 export async function createCatalogToken({ ctx, input }: { ctx: Ctx; input: { id: number; name: string } }) {
-  const market = await findMarketplace(ctx, input.id, "update");
+  const market = await findMarketplace(ctx, input.id, "serveCatalog");
   const { token, prefix, secretHash } = newCatalogTokenSecret();
   const taken = () => conflict("name", `marketplace ${market.name} already has a catalog token named "${input.name}"`);
   try {

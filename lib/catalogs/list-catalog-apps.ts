@@ -31,6 +31,31 @@ const EVERYONE_USES = [0, 1, 2, 3, 4, 5, 6, 7].filter((r) => (r & USE) !== 0);
 
 export type ListedApp = CatalogApp & { storageKey: string; incusFingerprint: string };
 
+/** What a catalog may serve: READY, not locked against use, and for a public one what everyone may use. */
+function catalogWhere(input: { marketplaceId: number; scope: "public" | "all" }) {
+  return {
+    marketplaceId: input.marketplaceId,
+    state: "READY",
+    OR: [{ lockLevel: null }, { lockLevel: { not: "USE" } }],
+    ...(input.scope === "public" && { otherRights: { in: EVERYONE_USES } }),
+  };
+}
+
+/**
+ * One IMAGE app the catalog lists, for serving its bytes (an image has no parts, so it is
+ * listed exactly when it passes the catalog's filter): one row, not the whole catalog.
+ */
+export async function findCatalogImage(input: {
+  marketplaceId: number;
+  scope: "public" | "all";
+  appId: number;
+}): Promise<ListedApp | null> {
+  return db().marketplaceApp.findFirst({
+    where: { ...catalogWhere(input), id: input.appId, type: "IMAGE" },
+    select: appSelect,
+  });
+}
+
 /**
  * The apps a catalog lists: READY ones (an admin's DISABLED is a state of its own), for a
  * public catalog only those everyone may use; a composite app only when all its parts are
@@ -41,11 +66,7 @@ export async function listCatalogApps(input: {
   scope: "public" | "all";
 }): Promise<{ apps: ListedApp[]; parts: Map<number, CatalogPart[]> }> {
   const rows = await db().marketplaceApp.findMany({
-    where: {
-      marketplaceId: input.marketplaceId,
-      state: "READY",
-      ...(input.scope === "public" && { otherRights: { in: EVERYONE_USES } }),
-    },
+    where: catalogWhere(input),
     select: appSelect,
     orderBy: { id: "asc" },
   });

@@ -5,7 +5,7 @@ import { toCatalogTokenDto } from "./catalog-token-dto";
 
 /** The read tokens of a marketplace's catalog (MANAGE on the marketplace), newest first. */
 export async function listCatalogTokens({ ctx, input }: { ctx: Ctx; input: { id: number } }) {
-  const market = await findMarketplace(ctx, input.id, "update");
+  const market = await findMarketplace(ctx, input.id, "serveCatalog");
   const rows = await (ctx.tx ?? db()).catalogToken.findMany({
     where: { marketplaceId: market.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -43,6 +43,7 @@ export async function openCatalog(input: { id: number; token: string | null }): 
   if (!token) return { ok: false, status: 401, reason: "The read token is not valid for this catalog" };
   // minute precision is enough and spares a write per request
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000)
-    await db().catalogToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+    // (updateMany: a token revoked meanwhile is simply not found)
+    await db().catalogToken.updateMany({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   return { ok: true, market, scope: "all" };
 }

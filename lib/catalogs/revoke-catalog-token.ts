@@ -6,7 +6,7 @@ import { findMarketplace } from "@/lib/markets/find-marketplace";
 
 /** Revokes a read token of a marketplace's catalog (MANAGE); it stops working at once. */
 export async function revokeCatalogToken({ ctx, input }: { ctx: Ctx; input: { id: number; tokenId: number } }) {
-  const market = await findMarketplace(ctx, input.id, "update");
+  const market = await findMarketplace(ctx, input.id, "serveCatalog");
   await db().$transaction(async (tx) => {
     const row = await tx.catalogToken.findFirst({ where: { id: input.tokenId, marketplaceId: market.id } });
     if (!row) throw notFound(`Catalog token ${input.tokenId}`);

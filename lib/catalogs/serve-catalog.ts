@@ -1,8 +1,9 @@
 import { Readable } from "node:stream";
 import { serveBytes } from "@/lib/api/serve-bytes";
 import { marketDriverFor } from "@/lib/markets/market-spec";
+import { wholeOf } from "@/lib/transfer/byte-source";
 import { toAppliance } from "./appliance";
-import { listCatalogApps, type ListedApp } from "./list-catalog-apps";
+import { findCatalogImage, listCatalogApps, type ListedApp } from "./list-catalog-apps";
 import { basicAuthToken, openCatalog, type ExportedMarket } from "./open-catalog";
 import { IMAGES_PATH, isStreamable, streamsImages, streamsIndex, type StreamsMetadata } from "./simplestreams-export";
 import { metadataTarball } from "./lxd-metadata";
@@ -67,7 +68,17 @@ async function streamsMetadata(market: ExportedMarket, apps: ListedApp[]): Promi
 }
 
 /** The bytes of an IMAGE app, with its sha256 as the ETag; refused when the stored object's size is wrong. */
-async function serveApp(req: Request, market: ExportedMarket, app: ListedApp, filename: string): Promise<Response> {
+/** What a cache between may keep: only what anyone may read (a token's answers are private). */
+const cacheControlOf = (scope: "public" | "all") =>
+  scope === "public" ? "public, max-age=0, must-revalidate" : "private, no-store";
+
+async function serveApp(
+  req: Request,
+  market: ExportedMarket,
+  app: ListedApp,
+  filename: string,
+  scope: "public" | "all",
+): Promise<Response> {
   const driver = marketDriverFor(market);
   const size = Number(app.sizeBytes);
   let info;
@@ -81,7 +92,7 @@ async function serveApp(req: Request, market: ExportedMarket, app: ListedApp, fi
     return plain(
       req.method,
       502,
-      `The bytes of app ${app.id} are damaged: ${info.size} bytes stored, ${size} expected`,
+      `The bytes of app ${app.id} are damaged: the marketplace does not hold the size recorded`,
     );
   try {
     return await serveBytes(
@@ -91,9 +102,9 @@ async function serveApp(req: Request, market: ExportedMarket, app: ListedApp, fi
         etag: app.sha256 ? `"${app.sha256}"` : undefined,
         filename,
         contentType: "application/octet-stream",
-        open: (range) => driver.openRead(app.storageKey, range),
+        open: (range) => driver.openRead(app.storageKey, range ?? wholeOf(size)),
       },
-      { cacheControl: market.catalogExport === "public" ? "public, max-age=0, must-revalidate" : "private, no-store" },
+      { cacheControl: cacheControlOf(scope) },
     );
   } catch {
     return plain(req.method, 502, `The marketplace could not serve app ${app.id}`);
@@ -101,7 +112,7 @@ async function serveApp(req: Request, market: ExportedMarket, app: ListedApp, fi
 }
 
 /** A VM disk's metadata tarball (made on the fly, always the same bytes). */
-function serveMetadata(req: Request, app: ListedApp): Promise<Response> {
+function serveMetadata(req: Request, app: ListedApp, scope: "public" | "all"): Promise<Response> {
   const meta = metadataTarball(app);
   return serveBytes(
     req,
@@ -109,10 +120,11 @@ function serveMetadata(req: Request, app: ListedApp): Promise<Response> {
       size: meta.length,
       etag: `"${sha256Hex(meta)}"`,
       filename: "lxd.tar.xz",
-      contentType: "application/x-tar",
+      // not x-tar: a compressing proxy (or Next.js) would re-encode it under the same strong ETag
+      contentType: "application/octet-stream",
       open: (range) => Promise.resolve(Readable.from([range ? meta.subarray(range.start, range.end + 1) : meta])),
     },
-    { cacheControl: "public, max-age=0, must-revalidate" },
+    { cacheControl: cacheControlOf(scope) },
   );
 }
 
@@ -164,17 +176,22 @@ export async function serveCatalog({
   const file = /^files\/([^/]+)\/(disk\.qcow2|lxd\.tar\.xz)$/.exec(route);
   const appId = idOf(one?.[1] ?? file?.[1]);
   if (appId === null) return plain(method, 404, "Not found");
-  const { apps, parts } = await listed();
-  const app = apps.find((a) => a.id === appId);
-  if (!app) return plain(method, 404, `No appliance ${appId}`);
+  if (one && one[2] === undefined) {
+    // an appliance's page names its parts: a composite is listed only with all of them
+    const { apps, parts } = await listed();
+    const app = apps.find((a) => a.id === appId);
+    if (!app) return plain(method, 404, `No appliance ${appId}`);
+    return json(method, toAppliance(app, parts.get(app.id)));
+  }
+  // bytes: only an image has them, looked up alone (a download never reads the whole catalog)
+  const app = await findCatalogImage({ marketplaceId: market.id, scope, appId });
+  if (!app) return plain(method, 404, `No appliance ${appId} with files`);
   if (file) {
     if (!isStreamable(app)) return plain(method, 404, `Appliance ${appId} is not a VM disk`);
-    if (file[2] === "lxd.tar.xz") return serveMetadata(req, app);
-    return serveApp(req, market, app, "disk.qcow2");
+    if (file[2] === "lxd.tar.xz") return serveMetadata(req, app, scope);
+    return serveApp(req, market, app, "disk.qcow2", scope);
   }
-  if (one?.[2] === undefined) return json(method, toAppliance(app, parts.get(app.id)));
   // an IMAGE has one file; a composite app's files are its parts, appliances of their own
-  if (one[2] !== "0" || app.type !== "IMAGE" || !app.storageKey)
-    return plain(method, 404, `Appliance ${appId} has no file ${one[2]}`);
-  return serveApp(req, market, app, `${app.name}.${app.format || "img"}`);
+  if (one?.[2] !== "0" || !app.storageKey) return plain(method, 404, `Appliance ${appId} has no file ${one?.[2]}`);
+  return serveApp(req, market, app, `${app.name}.${app.format || "img"}`, scope);
 }

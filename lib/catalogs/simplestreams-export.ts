@@ -22,8 +22,8 @@ export interface StreamsMetadata {
 const ARCH: Record<string, string> = { x86_64: "amd64", aarch64: "arm64", "": "amd64" };
 
 /** Whether an app is offered: a qcow2 disk of an architecture simplestreams can name. */
-export const isStreamable = (app: Pick<CatalogApp, "type" | "format" | "architecture">) =>
-  app.type === "IMAGE" && app.format === "qcow2" && ARCH[app.architecture] !== undefined;
+export const isStreamable = (app: Pick<CatalogApp, "type" | "format" | "architecture" | "sha256">) =>
+  app.type === "IMAGE" && app.format === "qcow2" && ARCH[app.architecture] !== undefined && app.sha256 !== "";
 
 /** `YYYYMMDD_HH:MM`, the version key Incus and LXD servers use (the app's creation, UTC). */
 export function versionKey(date: Date): string {

@@ -3,7 +3,7 @@ import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { nameFor } from "@/lib/permissions/references";
 import { AppError } from "@/lib/errors";
 import { datastoreDriverFor } from "@/lib/datastores/drivers/registry";
-import { cannotServe, storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
+import { cannotServe, storedSizeCheck, wholeOf, type ByteSource } from "@/lib/transfer/byte-source";
 import { findImage } from "./find-image";
 
 /**
@@ -25,7 +25,8 @@ export async function downloadImage({ ctx, input }: { ctx: Ctx; input: { id: num
     contentType: "application/octet-stream",
     verify: storedSizeCheck(() => driver.stat(img.storageKey), Number(img.sizeBytes), ctx.user, what),
     open: (range) =>
-      driver.openRead(img.storageKey, range).catch((err: Error) => {
+      // never past the size stated, even if the file grew since it was checked
+      driver.openRead(img.storageKey, range ?? wholeOf(Number(img.sizeBytes))).catch((err: Error) => {
         throw cannotServe(ctx.user, what, err);
       }),
   };

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { INT32_MAX } from "@/lib/api/schemas";
 import { storedSizeCheck, type ByteSource } from "@/lib/transfer/byte-source";
 import { MARKET_KEY } from "./drivers/types";
 import { marketDriverFor } from "./market-spec";
@@ -9,9 +10,10 @@ import { marketDriverFor } from "./market-spec";
  * folder.
  */
 export async function getMarketFile({ input }: { input: { id: string; key: string } }): Promise<ByteSource | null> {
-  const id = Number(input.id);
+  // decimal digits within the int column (Number() would read "0x10" and "1e3")
+  const id = /^[1-9]\d{0,9}$/.test(input.id) ? Number(input.id) : NaN;
   const { key } = input;
-  if (!Number.isInteger(id) || id <= 0 || !MARKET_KEY.test(key) || key.includes("..")) return null;
+  if (!(id <= INT32_MAX) || !MARKET_KEY.test(key) || key.includes("..")) return null;
   const market = await db().marketplace.findUnique({ where: { id } });
   if (!market || market.driver !== "http" || !market.enabled) return null;
   const app = await db().marketplaceApp.findFirst({

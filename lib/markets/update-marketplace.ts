@@ -78,6 +78,8 @@ export async function updateMarketplace({ ctx, input }: { ctx: Ctx; input: Updat
   const { id, config, secrets, ...fields } = input;
   const op = fields.enabled === undefined ? "update" : fields.enabled ? "enable" : "disable";
   const current = await findMarketplace(ctx, id, op);
+  if (fields.catalogExport !== undefined && fields.catalogExport !== current.catalogExport)
+    await findMarketplace(ctx, id, "serveCatalog");
   const data: Record<string, unknown> = { ...fields };
   if (fields.catalogExport && fields.catalogExport !== "off" && isPublicDriver(current.driver))
     throw invalid(

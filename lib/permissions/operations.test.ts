@@ -15,7 +15,7 @@ const obj = (octal: string, lockLevel: Right | null = null): SharedObject => ({
 
 const USE_OPS: Operation[] = ["show", "use", "download", "import", "publish"];
 const MANAGE_OPS: Operation[] = ["update", "rename", "enable", "disable", "delete", "lock", "unlock", "chmod", "chown"];
-const ADMIN_OPS: Operation[] = ["chmodAdminBits"];
+const ADMIN_OPS: Operation[] = ["chmodAdminBits", "serveCatalog"];
 
 describe("OPERATION_RIGHTS", () => {
   it("names the right every operation needs", () => {

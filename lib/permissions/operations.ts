@@ -31,6 +31,9 @@ export const OPERATION_RIGHTS = {
   chmod: "MANAGE",
   chown: "MANAGE",
   chmodAdminBits: "ADMIN",
+  /** serve a marketplace as a catalog to other clouds, and its read tokens: what they read is
+   * not held to the portal's permissions of each app, so it takes ADMIN (an admin's switch) */
+  serveCatalog: "ADMIN",
 } as const satisfies Record<string, Right>;
 
 export type Operation = keyof typeof OPERATION_RIGHTS;

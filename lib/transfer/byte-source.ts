@@ -10,6 +10,11 @@ export type ByteRange = { start: number; end: number };
  */
 export interface ByteSource {
   size: number;
+  /**
+   * false when `size` is only what a catalog claims (a public catalog's app, read from where it
+   * lives): no Content-Length is stated, so a client is never promised bytes that do not come
+   */
+  sizeIsExact?: boolean;
   /** quoted entity tag, e.g. `"<sha256>"`; a `W/` prefix marks it weak */
   etag?: string;
   lastModified?: Date;
@@ -21,6 +26,9 @@ export interface ByteSource {
   /** checked before any answer (HEAD too): throws when the stored bytes are not what was recorded */
   verify?(method: string): Promise<void>;
 }
+
+/** The range of a whole object of `size` bytes (none for an empty or unknown size: read it all). */
+export const wholeOf = (size: number): ByteRange | undefined => (size > 0 ? { start: 0, end: size - 1 } : undefined);
 
 /**
  * A check that the backend holds exactly the bytes recorded: a file cut short, grown or gone is

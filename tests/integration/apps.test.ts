@@ -527,6 +527,15 @@ describe("download", () => {
     expect(folder.headers.get("etag")).toBe(`"${webApp.sha256}"`);
   });
 
+  it("answers 404, never 500, for a folder path whose marketplace id is not a plain int", async () => {
+    const key = webApp.source.split("/").pop();
+    for (const id of ["0x1", "1e0", "00001", "99999999999", "2147483648", "-1"]) {
+      const res = await fetchMarketFile(`http://localhost/market/${id}/${key}`);
+      expect(res.status, id).toBe(404);
+      await res.arrayBuffer();
+    }
+  });
+
   it("refuses a damaged file (cut short or grown) with 502 on GET and HEAD instead of serving it as the app", async () => {
     const file = path.join(publicDir, webApp.source.split("/").pop());
     const original = readFileSync(file);

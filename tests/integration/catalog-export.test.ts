@@ -476,6 +476,24 @@ describe("read tokens", () => {
     expect((await admin.post(`/api/v1/marketplaces/${market.id}/chmod`, { permissions: "640" })).status).toBe(204);
   });
 
+  it("serving a catalog and its tokens take ADMIN on the marketplace: MANAGE (a user's own marketplace) is not enough", async () => {
+    // a catalog lists apps whatever each one's permissions: an admin's switch, not a manager's
+    expect((await admin.post(`/api/v1/marketplaces/${market.id}/chmod`, { permissions: "660" })).status).toBe(204);
+    const patch = await uma.patch(`/api/v1/marketplaces/${market.id}`, { catalogExport: "off" });
+    expectProblem(patch, 403);
+    expect(patch.json.detail).toMatch(/serveCatalog needs ADMIN permission/);
+    expectProblem(await uma.post(`/api/v1/marketplaces/${market.id}/catalog-tokens`, { name: "mine" }), 403);
+    expectProblem(await uma.get(`/api/v1/marketplaces/${market.id}/catalog-tokens`), 403);
+    // other edits MANAGE allows; the catalog stays as it is
+    expect((await uma.patch(`/api/v1/marketplaces/${market.id}`, { description: "by uma" })).status).toBe(200);
+    expect((await admin.get(`/api/v1/marketplaces/${market.id}`)).json.catalog.export).not.toBe("off");
+    // with the group's ADMIN bit, the group's members may
+    expect((await admin.post(`/api/v1/marketplaces/${market.id}/chmod`, { permissions: "670" })).status).toBe(204);
+    const listed = await uma.get(`/api/v1/marketplaces/${market.id}/catalog-tokens`);
+    expect(listed.status).toBe(200);
+    expect((await admin.post(`/api/v1/marketplaces/${market.id}/chmod`, { permissions: "640" })).status).toBe(204);
+  });
+
   it("are created by whoever may manage the marketplace; the secret is shown once and only its hash is stored", async () => {
     expectProblem(await uma.post(`/api/v1/marketplaces/${market.id}/catalog-tokens`, { name: "oned" }), 403);
     expectProblem(await ned.post(`/api/v1/marketplaces/${market.id}/catalog-tokens`, { name: "oned" }), 404);
