@@ -6,6 +6,8 @@ import { db } from "@/lib/db/client";
 const running = new Map<string, Promise<string>>();
 /** One disk read at a time: a first listing of many apps does not read them all at once. */
 let queue: Promise<unknown> = Promise.resolve();
+/** A read that stalls longer is given up (and tried again by a later listing), freeing the queue. */
+const READ_LIMIT_MS = 30 * 60_000;
 
 /**
  * Incus names a VM image by sha256(metadata tarball ‖ disk) (`combined_disk-kvm-img_sha256`),
@@ -17,7 +19,7 @@ export function combinedSha256(
   app: { id: number; sha256: string; incusFingerprint: string },
   meta: Buffer,
   metaSha256: string,
-  open: () => Promise<Readable>,
+  open: (signal: AbortSignal) => Promise<Readable>,
 ): Promise<string> {
   if (app.incusFingerprint.startsWith(`${metaSha256}:`))
     return Promise.resolve(app.incusFingerprint.slice(metaSha256.length + 1));
@@ -26,7 +28,10 @@ export function combinedSha256(
   if (!found) {
     found = queue.then(async () => {
       const hash = createHash("sha256").update(meta);
-      for await (const chunk of await open()) hash.update(chunk as Buffer);
+      const signal = AbortSignal.timeout(READ_LIMIT_MS);
+      const body = await open(signal);
+      signal.addEventListener("abort", () => body.destroy(signal.reason as Error), { once: true });
+      for await (const chunk of body) hash.update(chunk as Buffer);
       const combined = hash.digest("hex");
       // only while the app still has those bytes
       await db().marketplaceApp.updateMany({

@@ -58,7 +58,7 @@ async function streamsMetadata(market: ExportedMarket, apps: ListedApp[]): Promi
       const meta = metadataTarball(app);
       const sha256 = sha256Hex(meta);
       const combined = await within(
-        combinedSha256(app, meta, sha256, () => driver.openRead(app.storageKey)),
+        combinedSha256(app, meta, sha256, (signal) => driver.openRead(app.storageKey, undefined, { signal })),
         FINGERPRINT_WAIT_MS,
       );
       return [app.id, { size: meta.length, sha256, combined }] as const;
