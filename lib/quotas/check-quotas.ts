@@ -43,7 +43,8 @@ export async function lockQuotaRows(
     await tx.$queryRawUnsafe(`SELECT id FROM "Datastore" WHERE id = $1 FOR NO KEY UPDATE`, need.datastoreId);
 }
 
-async function quotaRows(db: DbLike, need: QuotaNeed) {
+/** The quota rows of a user and a group that bear on a datastore (null: the all-datastores rows only). */
+async function quotaRows(db: DbLike, need: Pick<QuotaNeed, "userId" | "groupId" | "datastoreId">) {
   const whose = [
     ...(need.userId === null ? [] : [{ userId: need.userId }]),
     ...(need.groupId === null ? [] : [{ groupId: need.groupId }]),
@@ -51,7 +52,7 @@ async function quotaRows(db: DbLike, need: QuotaNeed) {
   return db.quota.findMany({
     where: {
       OR: whose.length ? whose : [{ id: -1 }],
-      ...(need.datastoreId === null ? { datastoreId: null } : {}),
+      AND: [{ OR: [{ datastoreId: null }, ...(need.datastoreId === null ? [] : [{ datastoreId: need.datastoreId }])] }],
     },
     include: {
       user: { select: { username: true } },
@@ -82,7 +83,7 @@ function exceeded(row: QuotaRow, what: string, field: string, message: string) {
  * `lockQuotaRows`.
  */
 export async function checkQuotas(db: DbLike, need: QuotaNeed): Promise<void> {
-  const rows = (await quotaRows(db, need)).filter((r) => r.datastoreId === null || r.datastoreId === need.datastoreId);
+  const rows = await quotaRows(db, need);
   for (const row of rows) {
     const transfers = need.transfers ?? 1;
     if (row.datastoreId === null && row.maxTransfers !== null && transfers > 0) {
@@ -125,10 +126,10 @@ export async function quotaRoom(
   db: DbLike,
   need: { userId: number; groupId: number; datastoreId: number; exceptImageIds: number[] },
 ): Promise<{ bytes: number; message: string } | null> {
-  const rows = await quotaRows(db, { ...need, bytes: 0, images: 0, field: "" });
+  const rows = await quotaRows(db, need);
   let room: { bytes: number; message: string } | null = null;
   for (const row of rows) {
-    if (row.maxBytes === null || (row.datastoreId !== null && row.datastoreId !== need.datastoreId)) continue;
+    if (row.maxBytes === null) continue;
     const used = await datastoreUsage(db, scopeOf(row), row.datastoreId, need.exceptImageIds);
     const left = Math.max(0, Number(row.maxBytes) - used.bytes);
     if (!room || left < room.bytes)
@@ -142,6 +143,6 @@ export async function quotaRoom(
 
 /** Does any size quota apply to this user or group in this datastore? */
 export async function hasSizeQuota(db: DbLike, need: { userId: number; groupId: number; datastoreId: number }) {
-  const rows = await quotaRows(db, { ...need, bytes: 0, images: 0, field: "" });
-  return rows.some((r) => r.maxBytes !== null && (r.datastoreId === null || r.datastoreId === need.datastoreId));
+  const rows = await quotaRows(db, need);
+  return rows.some((r) => r.maxBytes !== null);
 }
