@@ -1,23 +1,36 @@
 /**
  * Benchmark: import a file from a local HTTP server into an fs datastore through the portal's
- * job worker, against `curl -o` of the same URL onto the same disk, in the same run, and
- * against curl followed by md5sum and sha256sum (the same hashing work the portal does).
- * Reports the times, the ratios, and the worker process's peak RSS.
+ * job worker (a process of its own), against, in the same run:
+ *  - `curl -o` of the same URL onto the same disk;
+ *  - `curl | tee >(openssl md5) >(openssl sha256) > file`: the download with the two digests
+ *    the portal computes on the way (openssl uses the CPU's SHA instructions; coreutils'
+ *    sha256sum here does not and is 5–7 times slower). Named pipes stand in for the process
+ *    substitutions, so that the time includes both digests to their end.
+ * Reports the times and ratios, and the worker's resident memory: idle (before the job), peak
+ * during the job, and peak − idle, which is what the transfer added.
  *
- *   npm run bench -- [size in MiB, default 2048]
+ *   npm run bench -- [size in MiB, default 2048; a list `256,4096` for several] [--runs N (default 1)]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { db } from "@/lib/db/client";
-import { createDatastore } from "@/lib/datastores/create-datastore";
+import type { Ctx } from "@/lib/auth/context";
 import { createImage } from "@/lib/images/create-image";
+import { deleteImage } from "@/lib/images/delete-image";
 import {
   benchEnv,
   bootPortal,
-  mib,
+  createBenchDatastore,
+  formatSpread,
+  option,
   peakRssMiB,
+  printTable,
+  resetPeakRss,
+  rssMiB,
   run,
+  runShell,
   serveFile,
   startWorker,
   stop,
@@ -26,50 +39,55 @@ import {
   writeRandomFile,
 } from "./lib";
 
-const sizeMiB = Number(process.argv[2] ?? 2048);
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
+const sizes = (positional[0] ?? "2048").split(",").map(Number);
+const runs = Number(option("runs") ?? 1);
 const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? tmpdir(), "bazaar-bench-"));
 const env = benchEnv(path.join(dir, "data"));
+const children: ChildProcess[] = [];
 
-async function main() {
-  console.log(`writing a ${sizeMiB} MiB source file of random bytes…`);
-  const source = path.join(dir, "source.raw");
-  await writeRandomFile(source, sizeMiB);
-  const server = await serveFile(source);
+interface Run {
+  curl: number;
+  hashed: number;
+  portal: number;
+  idle: number;
+  peak: number;
+  /** from the enqueue to the worker's claim, and from the claim to the job's end */
+  queued: number;
+  job: number;
+}
 
-  const ctx = await bootPortal(env);
-  const ds = await createDatastore({
-    ctx,
-    input: {
-      name: "bench",
-      type: "IMAGE",
-      driver: "fs",
-      requiredFormat: "any",
-      limitMb: null,
-      description: "",
-      enabled: true,
-    },
-  });
-
-  // baseline: curl onto the same disk
-  const curlTarget = path.join(dir, "curl.raw");
-  const curl = await timed(() => run("curl", ["-sS", "-o", curlTarget, server.url]));
-  rmSync(curlTarget);
-  // the same work the portal does with coreutils: download, then md5 and sha256 of the file
-  const hashed = await timed(async () => {
-    await run("curl", ["-sS", "-o", curlTarget, server.url]);
-    await Promise.all([run("md5sum", [curlTarget]), run("sha256sum", [curlTarget])]);
-  });
-  rmSync(curlTarget);
+async function importOnce(ctx: Ctx, datastoreId: number, url: string, name: string): Promise<Run> {
+  const target = path.join(dir, "curl.raw");
+  await run("sync", []);
+  const curl = await timed(() => run("curl", ["-sS", "-o", target, url]));
+  rmSync(target);
+  await run("sync", []);
+  const md5Pipe = path.join(dir, "md5.fifo");
+  const shaPipe = path.join(dir, "sha256.fifo");
+  const hashed = await timed(() =>
+    runShell(
+      `mkfifo ${md5Pipe} ${shaPipe}; openssl md5 < ${md5Pipe} > /dev/null & openssl sha256 < ${shaPipe} > /dev/null & ` +
+        `curl -sS ${url} | tee ${md5Pipe} ${shaPipe} > ${target}; wait`,
+    ),
+  );
+  rmSync(target);
+  rmSync(md5Pipe);
+  rmSync(shaPipe);
 
   const worker = await startWorker(env);
+  children.push(worker);
+  await run("sync", []);
+  const idle = rssMiB(worker.pid!);
+  resetPeakRss(worker.pid!);
   const portal = await timed(async () => {
     const img = await createImage({
       ctx,
       input: {
         source: "url",
-        url: server.url,
-        name: "bench",
-        datastoreId: ds.id,
+        url,
+        name,
+        datastoreId,
         type: "OS",
         description: "",
         expectedMd5: "",
@@ -78,22 +96,87 @@ async function main() {
     });
     return untilReady(() => db().image.findUniqueOrThrow({ where: { id: img.id } }), "IMAGE");
   });
-  const peak = peakRssMiB(worker.pid!); // VmHWM: the high-water mark of the whole run
+  const peak = peakRssMiB(worker.pid!);
   await stop(worker);
-  await server.close();
+  const job = await db().job.findFirstOrThrow({
+    where: { objectType: "IMAGE", objectId: portal.value.id },
+    orderBy: { id: "desc" },
+  });
+  const queued = (job.startedAt!.getTime() - job.createdAt.getTime()) / 1000;
+  const jobSeconds = (job.finishedAt!.getTime() - job.startedAt!.getTime()) / 1000;
+  // the next run starts with the space back
+  await deleteImage({ ctx, input: { id: portal.value.id } });
+  return { curl: curl.seconds, hashed: hashed.seconds, portal: portal.seconds, idle, peak, queued, job: jobSeconds };
+}
 
-  const rate = (s: number) => `${(sizeMiB / s).toFixed(0)} MiB/s`;
-  console.log(`\nimport of ${sizeMiB} MiB over loopback HTTP into an fs datastore`);
-  console.log(`  curl -o            ${curl.seconds.toFixed(2)} s  (${rate(curl.seconds)})`);
+async function main() {
+  const ctx = await bootPortal(env);
+  const ds = await createBenchDatastore(ctx);
+  const load0 = loadavg()[0];
+  const results: { sizeMiB: number; runs: Run[] }[] = [];
+  for (const sizeMiB of sizes) {
+    console.log(`writing a ${sizeMiB} MiB source file of random bytes…`);
+    const source = path.join(dir, "source.raw");
+    await writeRandomFile(source, sizeMiB);
+    const server = await serveFile(source);
+    const done: Run[] = [];
+    for (let i = 1; i <= runs; i++) {
+      console.log(`${sizeMiB} MiB: run ${i} of ${runs}…`);
+      done.push(await importOnce(ctx, ds.id, server.url, `bench-${sizeMiB}-${i}`));
+    }
+    await server.close();
+    rmSync(source);
+    results.push({ sizeMiB, runs: done });
+  }
+
   console.log(
-    `  portal URL import  ${portal.seconds.toFixed(2)} s  (${rate(portal.seconds)}; md5+sha256, format detection, commit)`,
+    `\nURL import over loopback HTTP into an fs datastore; ${runs} run(s) per size, median (min–max); ` +
+      `load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n`,
   );
-  console.log(`  curl + md5sum + sha256sum  ${hashed.seconds.toFixed(2)} s  (${rate(hashed.seconds)})`);
-  console.log(`  ratio portal/curl  ${(portal.seconds / curl.seconds).toFixed(2)}`);
-  console.log(`  ratio portal/(curl + md5sum + sha256sum)  ${(portal.seconds / hashed.seconds).toFixed(2)}`);
-  console.log(
-    `  worker peak RSS    ${peak.toFixed(0)} MiB  (source ${mib(Number(portal.value.sizeBytes)).toFixed(0)} MiB)`,
-  );
+  const col = (rs: Run[], f: (r: Run) => number, digits = 2, unit = "") => formatSpread(rs.map(f), digits, unit);
+  printTable([
+    ["size", "what", "time", "rate", "portal / this"],
+    ...results.flatMap(({ sizeMiB, runs: rs }) => [
+      [
+        `${sizeMiB} MiB`,
+        "`curl -o`",
+        col(rs, (r) => r.curl, 2, " s"),
+        col(rs, (r) => sizeMiB / r.curl, 0, " MiB/s"),
+        col(rs, (r) => r.portal / r.curl),
+      ],
+      [
+        "",
+        "`curl | tee >(openssl md5) >(openssl sha256) > file`",
+        col(rs, (r) => r.hashed, 2, " s"),
+        col(rs, (r) => sizeMiB / r.hashed, 0, " MiB/s"),
+        col(rs, (r) => r.portal / r.hashed),
+      ],
+      [
+        "",
+        "portal URL import (md5 + sha256, format probe, fsync, commit)",
+        col(rs, (r) => r.portal, 2, " s"),
+        col(rs, (r) => sizeMiB / r.portal, 0, " MiB/s"),
+        "",
+      ],
+      [
+        "",
+        "… of which: queued (the worker is another process: its poll), then the job",
+        `${col(rs, (r) => r.queued, 2, " s")}, ${col(rs, (r) => r.job, 2, " s")}`,
+        "",
+        "",
+      ],
+    ]),
+  ]);
+  console.log("\nworker resident memory (VmRSS before the job; VmHWM during it, reset when the job starts)\n");
+  printTable([
+    ["size", "idle", "peak", "peak − idle"],
+    ...results.map(({ sizeMiB, runs: rs }) => [
+      `${sizeMiB} MiB`,
+      col(rs, (r) => r.idle, 0, " MiB"),
+      col(rs, (r) => r.peak, 0, " MiB"),
+      col(rs, (r) => r.peak - r.idle, 0, " MiB"),
+    ]),
+  ]);
 }
 
 main()
@@ -101,4 +184,7 @@ main()
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(dir, { recursive: true, force: true }));
+  .finally(async () => {
+    for (const child of children) await stop(child).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  });

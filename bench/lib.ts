@@ -1,9 +1,19 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseConfig, setConfigForTests } from "@/lib/config";
 import { boot } from "@/lib/boot/boot";
@@ -11,6 +21,7 @@ import { db } from "@/lib/db/client";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { localZone } from "@/lib/zones/local-zone";
 import type { Ctx } from "@/lib/auth/context";
+import { createDatastore } from "@/lib/datastores/create-datastore";
 
 /** The environment of a benchmark's portal: its own data directory and SQLite database. */
 export function benchEnv(dataDir: string, extra: Record<string, string> = {}) {
@@ -178,3 +189,148 @@ export async function retryBusy<T>(fn: () => Promise<T>, attempts = 5): Promise<
 }
 
 export const mib = (bytes: number) => bytes / 1024 / 1024;
+
+/** Resident memory (VmRSS) of a live process now, in MiB. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The live children of a process (e.g. nginx's workers). */
+export function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number),
+  );
+}
+
+/** A loopback port free right now. */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Resolves once something accepts connections on the loopback `port` (fails after `timeoutMs`). */
+export async function untilListening(port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * nginx serving the directory `root` on a free loopback port with `sendfile on` (the static file
+ * server every download is compared with): its own configuration, pid file and logs in `dir`, in
+ * the foreground (not a daemon), as a child of this process. Workers: one per core (`auto`).
+ */
+export async function startNginx(
+  root: string,
+  dir: string,
+): Promise<{ port: number; child: ChildProcess; pids(): number[] }> {
+  const port = await freePort();
+  mkdirSync(path.join(dir, "logs"), { recursive: true });
+  const conf = path.join(dir, "nginx.conf");
+  writeFileSync(
+    conf,
+    [
+      // a root master would hand the workers to `nobody`, who cannot read a private temp dir
+      ...(process.getuid?.() === 0 ? ["user root;"] : []),
+      "worker_processes auto;",
+      `pid ${path.join(dir, "nginx.pid")};`,
+      `error_log ${path.join(dir, "logs", "error.log")} warn;`,
+      "events { worker_connections 1024; }",
+      "http {",
+      "  access_log off;",
+      "  sendfile on;",
+      "  tcp_nopush on;",
+      "  default_type application/octet-stream;",
+      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
+        (t) => `  ${t}_temp_path ${path.join(dir, `${t}_temp`)};`,
+      ),
+      `  server { listen 127.0.0.1:${port}; root ${root}; }`,
+      "}",
+    ].join("\n"),
+  );
+  const bin = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"].find((b) => existsSync(b));
+  if (!bin) throw new Error("nginx is not installed (Debian: `bash scripts/system-deps.sh --bench` as root)");
+  const child = spawn(bin, ["-p", dir, "-c", conf, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "inherit"] });
+  await untilListening(port, 10_000);
+  return { port, child, pids: () => [child.pid!, ...childPids(child.pid!)] };
+}
+
+/**
+ * Resets a live process's peak resident memory (VmHWM) to what it holds now (Linux: `5` in
+ * /proc/<pid>/clear_refs), so that a peak read later is the peak of what ran in between, not of
+ * the process's start. False when the kernel refused (the peak then includes the start).
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a shell command line (bash: pipes, process substitution), stdout discarded. */
+export function runShell(line: string): Promise<void> {
+  return run("bash", ["-c", `set -o pipefail; ${line}`]);
+}
+
+/** min, median and max of some numbers. */
+export function spread(values: number[]): { min: number; median: number; max: number } {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, max: s[s.length - 1] };
+}
+
+/** `median (min–max)` with `digits` decimals; just the value for a single run. */
+export function formatSpread(values: number[], digits = 2, unit = ""): string {
+  const { min, median, max } = spread(values);
+  const f = (v: number) => v.toFixed(digits);
+  return values.length === 1 ? `${f(median)}${unit}` : `${f(median)}${unit} (${f(min)}–${f(max)})`;
+}
+
+/** `--name value` from the command line, or undefined. */
+export function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Prints rows as a Markdown table, columns padded. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(3, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((v, c) => v.padEnd(widths[c])).join(" | ")} |`;
+  console.log(line(rows[0]));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows.slice(1)) console.log(line(row));
+}
+
+/** The fs datastore every benchmark imports into: on the benchmark's data disk, any format. */
+export function createBenchDatastore(ctx: Ctx) {
+  return createDatastore({
+    ctx,
+    input: {
+      name: "bench",
+      type: "IMAGE",
+      driver: "fs",
+      requiredFormat: "any",
+      limitMb: null,
+      description: "",
+      enabled: true,
+    },
+  });
+}

@@ -7,10 +7,10 @@
  *   s3-sdk.ts download <endpoint> <bucket> <key> <file>
  *       GetObject streamed into the file
  *
- * Prints one JSON line: the seconds and CPU seconds of the transfer alone, and this process's
- * peak RSS in MiB.
+ * Prints one JSON line: the seconds and CPU seconds of the transfer alone, this process's
+ * resident memory before it (idle) and its peak during it, in MiB.
  */
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
@@ -32,6 +32,9 @@ const client = new S3Client({
 
 // one request first, so that the SDK's lazily loaded parts and the connection are ready
 await client.send(new ListObjectsV2Command({ Bucket, MaxKeys: 1 }));
+const idleRssMiB = process.memoryUsage().rss / 1024 / 1024;
+// the peak from here on is the transfer's, not the start's (Linux: resets VmHWM)
+writeFileSync("/proc/self/clear_refs", "5");
 const t0 = process.hrtime.bigint();
 const cpu0 = process.cpuUsage();
 if (mode === "upload") {
@@ -51,11 +54,5 @@ if (mode === "upload") {
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
 if (mode === "upload") await client.send(new DeleteObjectCommand({ Bucket, Key }));
-// maxRSS: the process's peak resident set, in KiB
-console.log(
-  JSON.stringify({
-    seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  }),
-);
+const peakRssMiB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;
+console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, idleRssMiB, peakRssMiB }));

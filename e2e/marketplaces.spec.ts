@@ -115,7 +115,7 @@ test.describe("marketplaces and apps", () => {
       await d.getByLabel("Secret access key").fill(S3RVER_SECRET_ACCESS_KEY);
       await d.getByLabel("Region").fill("us-east-1");
       await d.getByLabel("Bucket").fill(BUCKET);
-      await d.getByLabel("Endpoint").fill(s3.endpoint);
+      await d.getByRole("textbox", { name: "Endpoint" }).fill(s3.endpoint);
       await d.getByLabel("Force path style").check();
       await d.getByLabel("Part size (MB)").fill("5");
     });

@@ -2,6 +2,7 @@
 // Types: request-listener.d.mts.
 import { randomUUID } from "node:crypto";
 import { forwardedHeaders } from "../lib/auth/forwarding.mjs";
+import { serveDirectBodies } from "../lib/api/direct-body.mjs";
 import { restoreContentLength } from "../lib/api/response-length.mjs";
 import { collapseCatalogSlashes } from "./catalog-paths.mjs";
 
@@ -12,12 +13,15 @@ export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE
  * The server's request listener: the forwarding headers are reduced to what the socket's peer
  * may vouch for (lib/auth/forwarding.mjs), a method no route supports is answered 405 in the
  * API's problem+json shape (lib/api/problem.ts), and the rest goes to `handle`, with the
- * length of a download put back (lib/api/response-length.mjs).
+ * length of a download put back (lib/api/response-length.mjs) and its registered body piped
+ * straight into the socket (lib/api/direct-body.mjs).
  */
 export function createRequestListener(handle, isTrustedProxy) {
   return (req, res) => {
     req.headers = forwardedHeaders(req.headers, req.socket.remoteAddress, isTrustedProxy);
     restoreContentLength(res);
+    // before Next.js wraps write/end (its compression), so that its calls reach these wrappers
+    serveDirectBodies(res);
     // OpenNebula asks `<ENDPOINT>/appliance`, so an ENDPOINT ending in "/" asks "//appliance":
     // answered as it is, since Next.js would redirect it and OpenNebula follows no redirect
     req.url = collapseCatalogSlashes(req.url);

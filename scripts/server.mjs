@@ -6,6 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { enableDirectBodies } from "../lib/api/direct-body.mjs";
 import { addressMatcher, parseCidrList, TRUSTED_PROXIES_VARIABLE } from "../lib/auth/forwarding.mjs";
 import { createRequestListener } from "./request-listener.mjs";
 
@@ -21,6 +22,8 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 }
 
 const app = next({ dev: false, dir, port });
+// downloads are piped from their files into the socket by this server (lib/api/direct-body.mjs)
+enableDirectBodies();
 await app.prepare();
 
 // Read after prepare(), which loads the .env files, so that a value from one counts here as it

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs: qemu-utils (qemu-img), bzip2, xz-utils; with `--test`
-# also chromium and qemu-block-extra (qemu-img over http) for the end-to-end tests. Installs what is missing when run as root with
-# apt-get; otherwise names what is missing and fails.
+# also chromium and qemu-block-extra (qemu-img over http) for the end-to-end tests; with
+# `--bench` also nginx, the baseline of `npm run bench:downloads`. Installs what is missing when
+# run as root with apt-get; otherwise names what is missing and fails.
 set -euo pipefail
 need=()
 command -v qemu-img >/dev/null || need+=(qemu-utils)
@@ -11,6 +12,11 @@ if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # qemu-img's http driver, with which the end-to-end tests read downloads as a cloud would
   compgen -G "/usr/lib/*/qemu/block-curl.so" >/dev/null || need+=(qemu-block-extra)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  # the benchmark starts its own nginx (never the system's service) and drives it with curl
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v curl >/dev/null || need+=(curl)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

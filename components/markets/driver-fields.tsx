@@ -132,6 +132,11 @@ export function DriverFields({ form, editing, secretSet, readOnly }: DriverField
         />
         <TextInput {...text("keyPrefix")} description="Object key prefix" />
       </SimpleGrid>
+      <Switch
+        label={L.downloadRedirect}
+        description="App downloads redirect to a short-lived S3 link once the portal has checked the permission: the bytes skip the portal, but clients must reach the endpoint"
+        {...form.getInputProps("config.downloadRedirect", { type: "checkbox" })}
+      />
     </Stack>
   );
 }

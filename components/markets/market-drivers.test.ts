@@ -95,3 +95,17 @@ describe("formatAttribute", () => {
     expect(formatAttribute(["amd64", "arm64"])).toBe("amd64, arm64");
   });
 });
+
+describe("the s3 download redirect switch", () => {
+  it("starts off, is sent for s3 only, and counts as a change only when flipped", () => {
+    const s3 = withDriver(marketFormValues(), "s3");
+    expect(s3.config.downloadRedirect).toBe(false);
+    s3.config.downloadRedirect = true;
+    expect(driverBody(s3).config).toMatchObject({ downloadRedirect: true });
+    expect(driverBody(withDriver(s3, "http")).config).not.toHaveProperty("downloadRedirect");
+    const stored = market("s3", { ...driverBody(s3).config, downloadRedirect: false });
+    expect(changedConfig(s3, stored)).toEqual({ downloadRedirect: true });
+    // a marketplace stored before the switch existed shows it off
+    expect(marketFormValues(market("s3", { bucket: "b" })).config.downloadRedirect).toBe(false);
+  });
+});

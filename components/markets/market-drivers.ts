@@ -42,6 +42,7 @@ export interface MarketConfigValues {
   partSizeMb: number | string;
   totalMb: number | string;
   keyPrefix: string;
+  downloadRedirect: boolean;
   version: string;
   architectures: string[];
   variant: string;
@@ -61,7 +62,17 @@ export interface MarketFormValues {
 export const DRIVER_KEYS: Record<MarketDriverName, { config: ConfigKey[]; secrets: "secretAccessKey"[] }> = {
   http: { config: ["publicDir", "baseUrl"], secrets: [] },
   s3: {
-    config: ["accessKeyId", "region", "bucket", "endpoint", "forcePathStyle", "partSizeMb", "totalMb", "keyPrefix"],
+    config: [
+      "accessKeyId",
+      "region",
+      "bucket",
+      "endpoint",
+      "forcePathStyle",
+      "partSizeMb",
+      "totalMb",
+      "keyPrefix",
+      "downloadRedirect",
+    ],
     secrets: ["secretAccessKey"],
   },
   one: { config: ["endpoint", "version"], secrets: [] },
@@ -80,6 +91,7 @@ export const ATTRIBUTE_LABELS: Record<string, string> = {
   partSizeMb: "Part size (MB)",
   totalMb: "Total capacity (MB)",
   keyPrefix: "Key prefix",
+  downloadRedirect: "Downloads by redirect",
   version: "Version",
   architectures: "Architectures",
   variant: "Variant",
@@ -109,6 +121,7 @@ const DEFAULT_CONFIG: MarketConfigValues = {
   partSizeMb: 32,
   totalMb: 1048576,
   keyPrefix: "marketapp",
+  downloadRedirect: false,
   version: "7.4",
   architectures: ["amd64"],
   variant: "default",

@@ -51,6 +51,7 @@ const jsonSchema = (schema: z.ZodType, io: "input" | "output") => {
 const SUCCESS_DESCRIPTIONS: Record<string, string> = {
   "206": "Partial content (a Range request)",
   "304": "Not modified: the client's copy (If-None-Match) is current",
+  "307": "Temporary redirect to a short-lived URL of the bytes (an s3 marketplace with downloadRedirect)",
 };
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input; `invalid_params` names the fields",

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 /** Statuses an operation may declare beyond those its shape implies (see `statuses`). */
-export type ExtraStatus = 206 | 304 | 400 | 401 | 404 | 409 | 410 | 412 | 413 | 415 | 416 | 429 | 502 | 507;
+export type ExtraStatus = 206 | 304 | 307 | 400 | 401 | 404 | 409 | 410 | 412 | 413 | 415 | 416 | 429 | 502 | 507;
 
 /**
  * An API operation: method, path and the zod schemas of its input and output. Route files

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { ByteRange, ByteSource } from "@/lib/transfer/byte-source";
+import { DIRECT_BODY_HEADER, enableDirectBodies, pendingDirectBodies, takeDirectBody } from "./direct-body.mjs";
 import { contentDisposition, parseRange, serveBytes } from "./serve-bytes";
 
 const BYTES = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
@@ -181,6 +182,76 @@ describe("serveBytes", () => {
   it("lets an error from opening the object reach the caller", async () => {
     const { source } = memorySource({ open: () => Promise.reject(new Error("backend down")) });
     await expect(serve({}, { source }).res).rejects.toThrow("backend down");
+  });
+});
+
+describe("serveBytes under the production server (direct bodies)", () => {
+  afterEach(() => enableDirectBodies(false));
+
+  it("registers the opened stream under a one-time token and answers without a body", async () => {
+    enableDirectBodies();
+    const res = await serve({ range: "bytes=10-19" }).res;
+    expect(res.status).toBe(206);
+    expect(res.body).toBeNull();
+    expect(res.headers.get("content-length")).toBe("10");
+    expect(res.headers.get("x-bazaar-content-length")).toBe("10");
+    const token = res.headers.get(DIRECT_BODY_HEADER)!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(pendingDirectBodies()).toBe(1);
+    const stream = takeDirectBody(token)!;
+    expect(takeDirectBody(token)).toBeUndefined();
+    expect(pendingDirectBodies()).toBe(0);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(BYTES.subarray(10, 20))).toBe(true);
+  });
+
+  it("keeps the web stream for a body of unknown length, and registers nothing for HEAD", async () => {
+    enableDirectBodies();
+    const { source } = memorySource({ sizeIsExact: false });
+    const unknown = await serve({}, { source }).res;
+    expect(unknown.headers.get(DIRECT_BODY_HEADER)).toBeNull();
+    expect((await bodyOf(unknown)).equals(BYTES)).toBe(true);
+    const head = await serve({}, { method: "HEAD" }).res;
+    expect(head.headers.get(DIRECT_BODY_HEADER)).toBeNull();
+    expect(pendingDirectBodies()).toBe(0);
+  });
+});
+
+describe("serveBytes with a source that redirects", () => {
+  const redirecting = () => {
+    const calls: string[] = [];
+    const { source, opened } = memorySource({
+      redirect: async () => {
+        calls.push("redirect");
+        return "https://s3.example/bucket/key?X-Amz-Signature=abc";
+      },
+      verify: async (method) => void calls.push(`verify ${method}`),
+    });
+    return { source, opened, calls };
+  };
+
+  it("answers GET (with or without a Range) with a 307 to the URL, after verify, opening nothing", async () => {
+    for (const headers of [{}, { range: "bytes=0-9" }] as Record<string, string>[]) {
+      const { source, opened, calls } = redirecting();
+      const res = await serve(headers, { source }).res;
+      expect(res.status).toBe(307);
+      expect(res.headers.get("location")).toBe("https://s3.example/bucket/key?X-Amz-Signature=abc");
+      expect(res.headers.get("cache-control")).toBe("private, no-store");
+      expect(res.body).toBeNull();
+      expect(calls).toEqual(["verify GET", "redirect"]);
+      expect(opened).toEqual([]);
+    }
+  });
+
+  it("answers HEAD and a current copy itself, asking for no URL", async () => {
+    const { source, calls } = redirecting();
+    const head = await serve({}, { source, method: "HEAD" }).res;
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe("1000");
+    const current = await serve({ "if-none-match": ETAG }, { source }).res;
+    expect(current.status).toBe(304);
+    expect(calls).toEqual(["verify HEAD", "verify GET"]);
   });
 });
 

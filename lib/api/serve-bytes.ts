@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { ByteRange, ByteSource } from "@/lib/transfer/byte-source";
+import { DIRECT_BODY_HEADER, directBodiesEnabled, registerDirectBody } from "./direct-body.mjs";
 import { LENGTH_HEADER } from "./response-length.mjs";
 
 export interface ServeBytesOptions {
@@ -10,7 +11,10 @@ export interface ServeBytesOptions {
 /**
  * The one way bytes are served (image and app downloads, http marketplace folders): 200 whole,
  * 206 for a single range, 416 for a range outside the object, 304 when the client's copy is
- * current, no body for HEAD; streamed. Errors from `source.open` propagate to the caller.
+ * current, no body for HEAD; streamed, or a 307 to where the client fetches the bytes itself
+ * when the source offers that (an s3 marketplace's presigned URL). Errors from `source.open` propagate to the caller.
+ * Under the production server a body of known length goes out as a Node stream piped straight
+ * into the socket (lib/api/direct-body.mjs), never through a web ReadableStream.
  */
 export async function serveBytes(
   req: { method: string; headers: Headers },
@@ -29,6 +33,15 @@ export async function serveBytes(
   if (source.filename !== undefined) headers.set("content-disposition", contentDisposition(source.filename));
 
   if (notModified(req.headers, source)) return new Response(null, { status: 304, headers });
+  // the bytes are fetched from where they are stored (Range, If-Range and 416 are that server's);
+  // HEAD is answered here, from what the portal knows
+  if (source.redirect && req.method === "GET") {
+    return new Response(null, {
+      status: 307,
+      // the URL expires soon: no cache keeps the answer
+      headers: { location: await source.redirect(), "cache-control": "private, no-store" },
+    });
+  }
   // a Range applies only while the client's partial copy is current (If-Range)
   const ifRange = req.headers.get("if-range");
   const range = parseRange(ifRange && !ifRangeMatches(ifRange, source) ? null : req.headers.get("range"), size);
@@ -46,6 +59,11 @@ export async function serveBytes(
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || length === 0) return new Response(null, { status, headers });
   const stream = await source.open(range ?? undefined);
+  // a body without a stated length keeps the web stream: Node would announce an empty body
+  if (directBodiesEnabled() && headers.has(LENGTH_HEADER)) {
+    headers.set(DIRECT_BODY_HEADER, registerDirectBody(stream));
+    return new Response(null, { status, headers });
+  }
   return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
 }
 

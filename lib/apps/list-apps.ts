@@ -1,14 +1,25 @@
-import { db, type Prisma } from "@/lib/db/client";
-import { containsInsensitive } from "@/lib/db/provider-where";
+import { db, Prisma } from "@/lib/db/client";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
-import { whereHolds } from "@/lib/permissions/visibility";
-import { appInclude, appJobs, toAppDto, unpackTags } from "./app-dto";
+import { appInclude, appJobs, toAppDto } from "./app-dto";
+import { visibleClasses } from "./catalog-classes";
+import {
+  afterCursor,
+  countable,
+  decodeCursor,
+  encodeCursor,
+  filterConditions,
+  pageSql,
+  where,
+  type CatalogFilters,
+} from "./catalog-query";
 
 export interface ListAppsInput {
   page: number;
   perPage: number;
   sort: "name" | "id" | "createdAt" | "sizeBytes" | "version" | "state" | "type";
   order: "asc" | "desc";
+  /** the `nextCursor` of the previous page: the page after it (then `page` is ignored) */
+  cursor?: string;
   q?: string;
   type?: string;
   state?: string;
@@ -21,76 +32,141 @@ export interface ListAppsInput {
   tags?: string[];
 }
 
-/** The catalog's filter, shared by the page and the facets. */
-function catalogWhere(ctx: Ctx, input: Partial<ListAppsInput>): Prisma.MarketplaceAppWhereInput {
-  const q = input.q;
-  return {
-    AND: [
-      whereHolds(subjectOf(ctx), "USE", "MARKETPLACE_APP"),
-      input.type ? { type: input.type } : {},
-      input.state ? { state: input.state } : {},
-      input.marketplaceId ? { marketplaceId: input.marketplaceId } : {},
-      input.zoneId ? { zoneId: input.zoneId } : {},
-      input.ownerId ? { ownerId: input.ownerId } : {},
-      input.format ? { format: input.format } : {},
-      input.hypervisor ? { hypervisor: input.hypervisor } : {},
-      input.architecture ? { architecture: input.architecture } : {},
-      ...(input.tags ?? []).map((t) => ({ tags: { contains: `,${t},` } })),
-      q
-        ? {
-            OR: [
-              { name: containsInsensitive(q) },
-              { description: containsInsensitive(q) },
-              { tags: containsInsensitive(q) },
-              { version: containsInsensitive(q) },
-            ],
-          }
-        : {},
-    ],
-  };
-}
-
-/** The catalog: every app the user may USE, across all marketplaces and zones. */
-export async function listApps({ ctx, input }: { ctx: Ctx; input: ListAppsInput }) {
-  const where = catalogWhere(ctx, input);
-  const [rows, total] = await Promise.all([
-    db().marketplaceApp.findMany({
-      where,
-      include: appInclude,
-      // the tie-breaker follows the order, so that an index serves newest-first pages whole
-      orderBy: [{ [input.sort]: input.order }, { id: input.order }],
-      skip: (input.page - 1) * input.perPage,
-      take: input.perPage,
-    }),
-    db().marketplaceApp.count({ where }),
-  ]);
-  const jobs = await appJobs(
-    db(),
-    rows.filter((r) => r.state === "LOCKED" || r.state === "INIT").map((r) => r.id),
-  );
-  return {
-    items: rows.map((r) => toAppDto(r, subjectOf(ctx), jobs.get(r.id) ?? null)),
-    total,
-    page: input.page,
-    perPage: input.perPage,
-  };
+/**
+ * The classes whose apps the catalog may show (lib/apps/catalog-classes.ts), or null for every
+ * app (an admin, unless the owner or marketplace filter narrows the classes).
+ */
+async function classesFor(ctx: Ctx, f: CatalogFilters): Promise<number[] | null> {
+  const subject = subjectOf(ctx);
+  if (subject.isAdmin && !f.ownerId && !f.marketplaceId) return null;
+  return visibleClasses(subject, { ownerId: f.ownerId, marketplaceId: f.marketplaceId });
 }
 
 /**
- * The values the catalog's filters can take, among the apps the user may use: one grouping
- * over the four columns (the database does the distinct), split here.
+ * How many apps match: without a text or tag filter, a sum over the counts kept per class
+ * (a few hundred rows, whatever the number of apps); otherwise a count that the trigram index
+ * narrows first.
+ */
+async function totalOf(classes: number[] | null, f: CatalogFilters): Promise<number> {
+  if (countable(f)) {
+    const conds: Prisma.Sql[] = [];
+    if (classes) conds.push(classes.length ? Prisma.sql`c."visClass" IN (${Prisma.join(classes)})` : Prisma.sql`1 = 0`);
+    for (const key of ["type", "state", "zoneId", "format", "hypervisor", "architecture"] as const)
+      if (f[key]) conds.push(Prisma.sql`c.${Prisma.raw(`"${key}"`)} = ${f[key]}`);
+    const [row] = await db().$queryRaw<{ n: number | bigint | string | null }[]>(
+      Prisma.sql`SELECT SUM(c."apps") AS "n" FROM "AppCatalogCount" c ${where(conds)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+  const [row] = await db().$queryRaw<{ n: number | bigint }[]>(
+    Prisma.sql`SELECT count(*) AS "n" FROM "MarketplaceApp" a ${where(filterConditions(f, classes))}`,
+  );
+  return Number(row.n);
+}
+
+/**
+ * The catalog: every app the user may USE, across all marketplaces and zones. Pages by number
+ * (offset) or, past the first pages, by the cursor each page hands out (`nextCursor`): a cursor
+ * page starts from the index position of the previous page's last row, so page 1000 costs what
+ * page 2 does.
+ */
+export async function listApps({ ctx, input }: { ctx: Ctx; input: ListAppsInput }) {
+  const { page: _page, perPage, sort, order, cursor: rawCursor, ...filters } = input;
+  const cursor = rawCursor ? decodeCursor(rawCursor, sort, order) : null;
+  const page = cursor ? cursor.p : input.page;
+  const classes = await classesFor(ctx, filters);
+  const conds = filterConditions(filters, classes);
+  if (cursor) conds.push(afterCursor(cursor));
+  // text and tag filters: the page and the total from one pass over the matches (pageSql)
+  const together = !countable(filters) && !cursor;
+  const hits = await db().$queryRaw<{ id: number | bigint; v: string | null; n?: number | bigint }[]>(
+    pageSql(conds, sort, order, perPage, cursor ? 0 : (page - 1) * perPage, together),
+  );
+  // past the last page the window counted nothing: count apart
+  const total = together && hits.length ? Number(hits[0].n) : await totalOf(classes, filters);
+  const ids = hits.map((h) => Number(h.id));
+  const rows = await db().marketplaceApp.findMany({ where: { id: { in: ids } }, include: appInclude });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // an app deleted between the two reads is left out
+  const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  const jobs = await appJobs(
+    db(),
+    ordered.filter((r) => r.state === "LOCKED" || r.state === "INIT").map((r) => r.id),
+  );
+  const last = hits.at(-1);
+  const more = hits.length === perPage && page * perPage < total;
+  return {
+    items: ordered.map((r) => toAppDto(r, subjectOf(ctx), jobs.get(r.id) ?? null)),
+    total,
+    page,
+    perPage,
+    ...(more && last
+      ? {
+          nextCursor: encodeCursor({
+            s: sort,
+            o: order,
+            v: last.v === null ? null : String(last.v),
+            i: Number(last.id),
+            p: page + 1,
+          }),
+        }
+      : {}),
+  };
+}
+
+/** The values a facet takes among the usable apps, each with how many apps have it. */
+type FacetCounts = { value: string; count: number }[];
+
+function facet(counts: Map<string, number>): FacetCounts {
+  return [...counts.keys()]
+    .filter((v) => v && counts.get(v)! > 0)
+    .sort()
+    .map((value) => ({ value, count: counts.get(value)! }));
+}
+
+/**
+ * The values the catalog's filters can take among the apps the user may use, with how many of
+ * those apps have each: sums of the counts kept per visibility class, so the cost follows the
+ * number of classes and values, not of apps.
  */
 export async function listAppFacets({ ctx }: { ctx: Ctx }) {
-  const rows = await db().marketplaceApp.groupBy({
-    by: ["format", "hypervisor", "architecture", "tags"],
-    where: catalogWhere(ctx, {}),
-  });
-  const values = (pick: (r: (typeof rows)[number]) => string[]) =>
-    [...new Set(rows.flatMap(pick))].filter(Boolean).sort();
+  const classes = await classesFor(ctx, {});
+  const inClasses = (alias: string) =>
+    classes === null
+      ? Prisma.empty
+      : classes.length
+        ? Prisma.sql`WHERE ${Prisma.raw(alias)}."visClass" IN (${Prisma.join(classes)})`
+        : Prisma.sql`WHERE 1 = 0`;
+  const [combos, tagRows] = await Promise.all([
+    db().$queryRaw<{ format: string; hypervisor: string; architecture: string; n: number | bigint | string }[]>(
+      Prisma.sql`SELECT c."format", c."hypervisor", c."architecture", SUM(c."apps") AS "n"
+        FROM "AppCatalogCount" c ${inClasses("c")} GROUP BY c."format", c."hypervisor", c."architecture"`,
+    ),
+    db().$queryRaw<{ tag: string; n: number | bigint | string }[]>(
+      Prisma.sql`SELECT t."tag", SUM(t."apps") AS "n" FROM "AppTagCount" t ${inClasses("t")} GROUP BY t."tag"`,
+    ),
+  ]);
+  const sums = { formats: new Map(), hypervisors: new Map(), architectures: new Map() } as Record<
+    "formats" | "hypervisors" | "architectures",
+    Map<string, number>
+  >;
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const r of combos) {
+    add(sums.formats, r.format, Number(r.n));
+    add(sums.hypervisors, r.hypervisor, Number(r.n));
+    add(sums.architectures, r.architecture, Number(r.n));
+  }
+  const counts = {
+    formats: facet(sums.formats),
+    hypervisors: facet(sums.hypervisors),
+    architectures: facet(sums.architectures),
+    tags: facet(new Map(tagRows.map((r) => [r.tag, Number(r.n)]))),
+  };
   return {
-    formats: values((r) => [r.format]),
-    hypervisors: values((r) => [r.hypervisor]),
-    architectures: values((r) => [r.architecture]),
-    tags: values((r) => unpackTags(r.tags)),
+    formats: counts.formats.map((c) => c.value),
+    hypervisors: counts.hypervisors.map((c) => c.value),
+    architectures: counts.architectures.map((c) => c.value),
+    tags: counts.tags.map((c) => c.value),
+    counts,
   };
 }

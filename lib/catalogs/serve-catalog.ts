@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { serveBytes } from "@/lib/api/serve-bytes";
-import { marketDriverFor } from "@/lib/markets/market-spec";
+import { getConfig } from "@/lib/config";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { marketDriverFor, specOf } from "@/lib/markets/market-spec";
+import { presignedGetUrl } from "@/lib/markets/drivers/s3-presign";
 import { AppError } from "@/lib/errors";
 import { storedSizeCheck, wholeOf } from "@/lib/transfer/byte-source";
 import { toAppliance } from "./appliance";
@@ -81,6 +85,7 @@ async function serveApp(
   scope: "public" | "all",
 ): Promise<Response> {
   const driver = marketDriverFor(market);
+  const spec = specOf(market);
   const size = Number(app.sizeBytes);
   // the same stored-size check as every download; a reader of the catalog is told no backend words
   const what = `The marketplace could not serve app ${app.id}`;
@@ -94,6 +99,28 @@ async function serveApp(
         contentType: "application/octet-stream",
         verify: storedSizeCheck(() => driver.stat(app.storageKey), size, { isAdmin: false }, what),
         open: (range) => driver.openRead(app.storageKey, range ?? wholeOf(size)),
+        // an s3 marketplace with downloadRedirect: the reader fetches the object from the service
+        ...(spec.driver === "s3" &&
+          spec.config.downloadRedirect && {
+            redirect: async () => {
+              const url = await presignedGetUrl(spec, app.storageKey, { filename });
+              await recordAudit(
+                {
+                  actorName: scope === "all" ? "catalog reader (token)" : "catalog reader (public)",
+                  zoneName: getConfig().zoneName,
+                  requestId: randomUUID(),
+                },
+                {
+                  action: "app.download",
+                  objectType: "MARKETPLACE_APP",
+                  objectId: app.id,
+                  objectName: app.name,
+                  details: { marketplaceId: market.id, redirect: true, via: "catalog" },
+                },
+              );
+              return url;
+            },
+          }),
       },
       { cacheControl: cacheControlOf(scope) },
     );

@@ -1,8 +1,12 @@
 import type { DbLike } from "@/lib/auth/context";
 import type { JobDefinition } from "./define-job";
+import { announceJob } from "./job-wake";
 import type { z } from "zod";
 
-/** Queues a job in the caller's transaction, so the job exists exactly when its object does. */
+/**
+ * Queues a job in the caller's transaction, so the job exists exactly when its object does,
+ * and wakes the workers for it (once the transaction commits; see job-wake.ts).
+ */
 export async function enqueueJob<S extends z.ZodType>(
   db: DbLike,
   def: JobDefinition<S>,
@@ -17,7 +21,7 @@ export async function enqueueJob<S extends z.ZodType>(
   },
 ) {
   const payload = def.schema.parse(input.payload);
-  return db.job.create({
+  const job = await db.job.create({
     data: {
       kind: def.kind,
       zoneId: input.zoneId,
@@ -30,4 +34,6 @@ export async function enqueueJob<S extends z.ZodType>(
       maxAttempts: def.maxAttempts ?? 3,
     },
   });
+  await announceJob(db, input.zoneId);
+  return job;
 }

@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { JobPulse } from "./job-pulse";
+import { listenForJobs, onJobQueued } from "./job-wake";
 import { jobDefinition } from "./registry";
 import { retryDelayMs } from "./retry-delay";
 import { runSchedules } from "./schedules";
@@ -19,6 +20,11 @@ const SCHEDULE_MS = 5_000;
 export interface WorkerOptions {
   zoneId: number;
   concurrency?: number;
+  /**
+   * how often the worker looks for work on its own: jobs whose retry delay ran out, jobs of a
+   * worker that died, and jobs queued by another process on SQLite (queued jobs wake it
+   * otherwise: see job-wake.ts)
+   */
   pollMs?: number;
   log?: (line: string) => void;
 }
@@ -30,16 +36,19 @@ export interface WorkerOptions {
  * is claimed again (a new attempt) or, when that was its last attempt, failed with the reason;
  * `attempts` never exceeds `maxAttempts`.
  */
-export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: string } {
+export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: string; ready: Promise<void> } {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = opts.concurrency ?? 2;
   const pollMs = opts.pollMs ?? 500;
   const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
+  const sqlite = getConfig().databaseProvider === "sqlite";
   const running = new Map<number, Promise<void>>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | null = null;
   let scheduledAt = 0;
+  /** a job was announced since the poll in flight started: look again when it ends */
+  let woken = false;
 
   const poll = async () => {
     try {
@@ -47,6 +56,7 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
         scheduledAt = Date.now();
         await runSchedules(opts.zoneId, log);
       }
+      woken = false;
       while (!stopped && running.size < concurrency) {
         const claim = await claimNext(opts.zoneId, id, [...running.keys()]);
         if (!claim) break;
@@ -54,27 +64,50 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
         // a rejection here would be unhandled (and end the process): log it instead
         const p = execute(claim, id, log)
           .catch((err) => log(`job ${job.id} (${job.kind}) could not be settled: ${(err as Error).message}`))
-          .finally(() => running.delete(job.id));
+          .finally(() => {
+            running.delete(job.id);
+            // a free slot: a job that waited for one need not wait for the next poll
+            wake();
+          });
         running.set(job.id, p);
       }
     } catch (err) {
       log(`poll failed: ${(err as Error).message}`);
     }
   };
+  let polledOnce!: () => void;
+  const firstPoll = new Promise<void>((r) => (polledOnce = r));
   const tick = async () => {
     if (stopped) return;
     polling = poll();
     await polling;
     polling = null;
-    if (!stopped) timer = setTimeout(tick, pollMs);
+    polledOnce();
+    if (!stopped) timer = setTimeout(tick, woken ? 0 : pollMs);
+  };
+  /** Polls now, or right after the poll in flight. */
+  const wake = () => {
+    if (stopped) return;
+    woken = true;
+    if (polling) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, 0);
   };
   timer = setTimeout(tick, 0);
 
+  const unsubscribe = onJobQueued((zoneId) => zoneId === opts.zoneId && wake());
+  const listening = sqlite ? null : listenForJobs({ zoneId: opts.zoneId, onJob: wake, log });
+
   return {
     id,
+    /** resolves after the first look for work, once queued jobs of other processes wake this worker (PostgreSQL) */
+    ready: Promise.all([firstPoll, listening]).then(() => {}),
     async stop() {
       stopped = true;
+      polledOnce();
       clearTimeout(timer);
+      unsubscribe();
+      await (await listening)?.close();
       // a poll in flight may still claim a job: wait for it, then for every job it started
       await polling;
       await Promise.allSettled(running.values());

@@ -1,4 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -34,4 +37,24 @@ describe("a file write", () => {
     expect(existsSync(final)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("keeps every byte, in order, across the background syncs of a large write", async () => {
+    // 150 MiB: two background syncs (every 64 MiB) start while writes go on; uneven chunks
+    const { temp, final } = names();
+    const block = randomBytes(3 * 1024 * 1024 + 17);
+    const chunks: Buffer[] = [];
+    const sha = createHash("sha256");
+    for (let total = 0, i = 0; total < 150 * 1024 * 1024; i++) {
+      const chunk = block.subarray(i % 7, block.length - (i % 5));
+      chunks.push(chunk);
+      sha.update(chunk);
+      total += chunk.length;
+    }
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    const handle = await beginFileWrite(temp, final, { mode: 0o640 });
+    await pipeline(Readable.from(chunks), handle.stream);
+    expect(await handle.commit()).toEqual({ size });
+    expect(createHash("sha256").update(readFileSync(final)).digest("hex")).toBe(sha.digest("hex"));
+    expect(readdirSync(dir)).toEqual(["obj"]);
+  }, 60_000);
 });

@@ -25,6 +25,12 @@ export interface ByteSource {
   open(range?: ByteRange): Promise<Readable>;
   /** checked before any answer (HEAD too): throws when the stored bytes are not what was recorded */
   verify?(method: string): Promise<void>;
+  /**
+   * a short-lived URL the client may GET the bytes from itself (Range included), answered as a
+   * redirect instead of streaming them; called only for a GET that would get bytes, after
+   * `verify`, and records the download
+   */
+  redirect?(): Promise<string>;
 }
 
 /** The range of a whole object of `size` bytes (none for an empty or unknown size: read it all). */

@@ -8,7 +8,7 @@ import { LimitExceededError, Meter } from "./meter";
 const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 describe("Meter", () => {
-  it("hashes like node:crypto across many chunks, more than the md5 thread may have queued (32 MiB)", async () => {
+  it("hashes like node:crypto across many chunks, more than the md5 thread may have queued (8 MiB)", async () => {
     // one chunk above the in-flight bound makes the meter wait for its md5 thread
     // (backpressure) for certain; then uneven chunks, each to be seen once and in order
     const block = randomBytes(4 * 1024 * 1024);
@@ -34,6 +34,33 @@ describe("Meter", () => {
     await pipeline(Readable.from(chunks), meter, discard());
     expect(meter.bytes).toBe(total);
     expect(seen.at(-1)).toBe(total);
+    expect(await meter.digests()).toEqual({ md5: md5.digest("hex"), sha256: sha256.digest("hex") });
+  }, 30_000);
+
+  it("hashes right when chunks fall around the 1 MiB batch boundary, its batches reused many times", async () => {
+    // 40 MiB in pieces just under, at and just over a batch, so batches end mid-chunk, at a
+    // chunk's end and one byte in; every batch buffer goes back and forth several times
+    const MiB = 1024 * 1024;
+    const block = randomBytes(2 * MiB + 2);
+    const sizes = [MiB - 1, MiB, MiB + 1, 1, MiB - 2, 2, 3 * MiB];
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let i = 0; total < 40 * MiB; i++) {
+      const size = Math.min(sizes[i % sizes.length], block.length - 1);
+      const start = (i * 104729) % (block.length - size);
+      // a fresh copy: a batch must hold these bytes, not a view the test changes later
+      chunks.push(Buffer.from(block.subarray(start, start + size)));
+      total += size;
+    }
+    const md5 = createHash("md5");
+    const sha256 = createHash("sha256");
+    for (const c of chunks) {
+      md5.update(c);
+      sha256.update(c);
+    }
+    const meter = new Meter();
+    await pipeline(Readable.from(chunks), meter, discard());
+    expect(meter.bytes).toBe(total);
     expect(await meter.digests()).toEqual({ md5: md5.digest("hex"), sha256: sha256.digest("hex") });
   }, 30_000);
 

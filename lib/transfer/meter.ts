@@ -13,13 +13,24 @@ const { createHash } = require("node:crypto");
 const md5 = createHash("md5");
 parentPort.on("message", (m) => {
   if (m === "digest") return parentPort.postMessage({ digest: md5.digest("hex") });
-  md5.update(new Uint8Array(m));
-  parentPort.postMessage(m.byteLength);
+  md5.update(new Uint8Array(m.buffer, 0, m.length));
+  // the batch goes back to be filled again
+  parentPort.postMessage(m, [m.buffer]);
 });`;
 
-const MAX_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * At most this many bytes wait for the md5 thread. It hashes ~600 MiB/s, so 8 MiB is
+ * over 10 ms of work queued: enough to keep it busy, and the batches in flight (all of them
+ * reused) are the meter's memory.
+ */
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
 /** chunks are batched into one message of about this size (sockets deliver ~64 KiB pieces) */
 const BATCH = 1024 * 1024;
+
+interface Batch {
+  buffer: ArrayBuffer;
+  length: number;
+}
 
 class Md5Thread {
   private readonly worker = new Worker(MD5_WORKER, { eval: true });
@@ -27,13 +38,20 @@ class Md5Thread {
   private waiting: (() => void) | null = null;
   private digestWaiter: ((hex: string) => void) | null = null;
   private failure: Error | null = null;
-  private batch = new Uint8Array(BATCH);
+  /**
+   * Batches the worker has hashed and sent back, to be filled again: a transfer allocates
+   * at most MAX_IN_FLIGHT / BATCH + 1 of them, whatever its size (a new buffer per batch would
+   * leave the freeing of hundreds of MiB to the garbage collector's pace).
+   */
+  private readonly free: ArrayBuffer[] = [];
+  private batch: Uint8Array | null = null;
   private batched = 0;
 
   constructor() {
-    this.worker.on("message", (m: number | { digest: string }) => {
-      if (typeof m === "number") {
-        this.inFlight -= m;
+    this.worker.on("message", (m: Batch | { digest: string }) => {
+      if ("buffer" in m) {
+        this.inFlight -= m.length;
+        this.free.push(m.buffer);
         if (this.waiting && this.inFlight <= MAX_IN_FLIGHT / 2) {
           const w = this.waiting;
           this.waiting = null;
@@ -54,6 +72,7 @@ class Md5Thread {
     if (this.failure) throw this.failure;
     let offset = 0;
     while (offset < chunk.length) {
+      this.batch ??= new Uint8Array(this.free.pop() ?? new ArrayBuffer(BATCH));
       const n = Math.min(chunk.length - offset, BATCH - this.batched);
       this.batch.set(chunk.subarray(offset, offset + n), this.batched);
       this.batched += n;
@@ -66,11 +85,11 @@ class Md5Thread {
   }
 
   private send(): void {
-    if (this.batched === 0) return;
-    const full = this.batched === BATCH ? this.batch : this.batch.slice(0, this.batched);
-    this.inFlight += full.byteLength;
-    this.worker.postMessage(full.buffer, [full.buffer]);
-    this.batch = new Uint8Array(BATCH);
+    if (!this.batch || this.batched === 0) return;
+    const message: Batch = { buffer: this.batch.buffer as ArrayBuffer, length: this.batched };
+    this.inFlight += this.batched;
+    this.worker.postMessage(message, [message.buffer]);
+    this.batch = null;
     this.batched = 0;
   }
 

@@ -126,6 +126,8 @@ export const listApps = defineOperation({
   tag: "Apps",
   auth: "user",
   query: listQuery(APP_SORTS).extend({
+    /** the previous page's `nextCursor`: the page after it, whatever its number (`page` is then ignored) */
+    cursor: z.string().trim().min(1).max(512).optional(),
     type: z.enum(APP_TYPES).optional(),
     state: z.enum(APP_STATES).optional(),
     marketplaceId: urlId().optional(),
@@ -147,8 +149,14 @@ export const listApps = defineOperation({
       )
       .optional(),
   }),
-  response: pageOf(appDto),
+  response: pageOf(appDto).extend({
+    /** opaque; present when a page follows: pass it as `cursor` (with the same sort and order) for that page */
+    nextCursor: z.string().optional(),
+  }),
 });
+
+/** The values of one filter among the apps you may use, each with how many of those apps have it. */
+const facetCounts = z.array(z.object({ value: z.string(), count: z.number().int() }));
 
 export const listAppFacets = defineOperation({
   id: "listAppFacets",
@@ -162,6 +170,13 @@ export const listAppFacets = defineOperation({
     hypervisors: z.array(z.string()),
     architectures: z.array(z.string()),
     tags: z.array(z.string()),
+    /** the same values, each with how many of the apps you may use have it */
+    counts: z.object({
+      formats: facetCounts,
+      hypervisors: facetCounts,
+      architectures: facetCounts,
+      tags: facetCounts,
+    }),
   }),
 });
 
@@ -406,7 +421,7 @@ export const downloadApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  statuses: [206, 304, 409, 416, 502],
+  statuses: [206, 304, 307, 409, 416, 502],
 });
 
 export const { chmod: chmodApp, chown: chownApp } = permissionOperations("apps", "Apps", "App");

@@ -67,6 +67,12 @@ export const s3MarketConfig = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_-]{0,64}$/, "letters, digits, '_' or '-'")
     .default("marketapp"),
+  /**
+   * app downloads (and catalog file downloads) answered with a redirect to a short-lived
+   * presigned URL of the object, once the portal has checked the permission: the bytes do not
+   * pass through the portal, and clients must reach the S3 endpoint themselves
+   */
+  downloadRedirect: z.boolean().default(false),
 });
 export type S3MarketConfig = z.infer<typeof s3MarketConfig>;
 

@@ -1,5 +1,5 @@
-import { PassThrough, Transform, type Readable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
+import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -12,9 +12,9 @@ import {
   S3Client,
   type BucketLocationConstraint,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import type { ByteRange, WriteHandle } from "@/lib/storage/byte-store";
 import type { S3MarketConfig, S3MarketSecrets } from "./config";
+import { MultipartWrite } from "./s3-multipart";
 import {
   assertMarketKey,
   MARKET_KEY,
@@ -28,8 +28,8 @@ import {
 const MiB = 1024 * 1024;
 /** S3 allows at most this many parts in one multipart upload. */
 const MAX_PARTS = 10_000;
-/** How long abort() waits for parts still in flight before it aborts the multipart upload anyway. */
-const ABORT_WAIT_MS = 15_000;
+/** Parts in flight at once in a write. */
+const QUEUE_SIZE = 4;
 
 interface ServiceError extends Error {
   code?: string;
@@ -42,8 +42,8 @@ const isNotFound = (err: unknown) => statusOf(err) === 404 || ["NotFound", "NoSu
 /**
  * OpenNebula's S3 market: apps are objects `<keyPrefix>-<key>` in one bucket of AWS S3 or an
  * S3-compatible service (MinIO, Ceph, …). Writes are multipart uploads of partSizeMb parts,
- * four in flight at most; an upload that fails or is aborted is aborted on the service too, so
- * no invisible parts are left to pay for.
+ * four in flight at most (s3-multipart.ts); an upload that fails or is aborted is aborted on
+ * the service too, so no invisible parts are left to pay for.
  */
 export class S3MarketDriver implements MarketDriver {
   static readonly capabilities: MarketCapabilities = {
@@ -175,82 +175,38 @@ export class S3MarketDriver implements MarketDriver {
     const Key = this.objectKey(key);
     const { signal } = opts;
     signal?.throwIfAborted();
-    let size = 0;
-    const body = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    // The upload reads its own stream: when it fails it stops reading and Node destroys what
-    // it read with a bare AbortError, which would hide the cause from the writer of `body`.
-    const feed = new PassThrough();
-    body.pipe(feed);
-    body.once("error", (err) => feed.destroy(err));
-    // a body destroyed without an error would leave the upload waiting for the rest forever
-    body.once("close", () => body.readableEnded || feed.destroy(new Error("The write was cut short")));
     // a known size that would need more than S3's 10,000 parts grows the parts
     const partSize = Math.max(this.config.partSizeMb * MiB, Math.ceil((opts.size ?? 0) / MAX_PARTS));
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key, Body: feed },
-      partSize,
-      queueSize: 4,
-      leavePartsOnError: false,
-    });
-    // The upload reads the body as it is written. When it fails, the body errors, so a
-    // pipeline into it rejects instead of waiting forever on backpressure.
-    const outcome: Promise<Error | null> = upload.done().then(
-      () => null,
-      (err: Error) => {
-        body.destroy(err);
-        return err;
-      },
-    );
+    const body = new MultipartWrite(this.client, { Bucket: this.bucket, Key }, partSize, QUEUE_SIZE);
+    // a cancel may destroy the stream before anyone pipes into it: its error is read by commit()
+    body.on("error", () => {});
     const onAbort = () => body.destroy(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     let state: "open" | "committed" | "aborted" = "open";
-
-    /**
-     * Ends the upload and removes what it wrote. The body errors first, so the upload stops
-     * taking parts and, once the parts in flight have landed, aborts its multipart upload
-     * itself. (upload.abort() would end the wait at once and race those parts.) Should they
-     * hang, upload.abort() keeps the upload from completing later. An explicit abort follows
-     * in case the upload's own failed, and an upload that completed before anyone committed
-     * it is deleted.
-     */
     const discard = async () => {
       state = "aborted";
       signal?.removeEventListener("abort", onAbort);
-      body.destroy(new Error("The write was aborted"));
-      const result = await Promise.race([outcome, sleep(ABORT_WAIT_MS, "waited" as const, { ref: false })]);
-      if (result === "waited") await upload.abort();
-      try {
-        if (result === null) {
-          await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
-        } else if (upload.uploadId) {
-          await this.client.send(
-            new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: upload.uploadId }),
-          );
-        }
-      } catch {
-        // already gone, or the service is unreachable: abortStaleUploads() sweeps it later
-      }
+      await body.discard();
     };
 
     return {
       stream: body,
       commit: async () => {
         if (state !== "open") throw new Error(`The write of market key "${key}" was ${state} already`);
-        const err = await outcome;
-        if (state !== "open") throw new Error(`The write of market key "${key}" was aborted`);
-        if (err) {
-          await discard();
+        try {
+          if (body.errored) throw body.errored;
+          if (!body.writableFinished) await finished(body);
+          // finished() also resolves for a stream destroyed without an error: its bytes are not all in
+          if (!body.writableFinished) throw body.errored ?? new Error(`The write of market key "${key}" was cut short`);
+          if (state !== "open") throw new Error(`The write of market key "${key}" was aborted`);
+          await body.complete();
+        } catch (err) {
+          if (state === "open") await discard();
           throw err;
         }
         state = "committed";
         signal?.removeEventListener("abort", onAbort);
-        return { size };
+        return { size: body.size };
       },
       abort: async () => {
         if (state === "open") await discard();
