@@ -1,9 +1,9 @@
 "use client";
 
-import Link from "next/link";
-import { Anchor, Code, Group, Stack, Text } from "@mantine/core";
+import { Code, Group, Stack, Text } from "@mantine/core";
 import { Hash, sizeText } from "@/components/images/image-info-tab";
 import { useSession } from "@/components/auth/session-context";
+import { ImageNameLink, ServiceTemplateNameLink, VmTemplateNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
@@ -17,22 +17,16 @@ import { AppLogo, AppTags } from "./apps-table";
 /** The image an image app was published from, while it exists. */
 function originImage(app: AppDto) {
   if (app.originImageId === null) return "";
-  return (
-    <Anchor component={Link} href={`/images/${app.originImageId}`}>
-      Image #{app.originImageId}
-    </Anchor>
-  );
+  return <ImageNameLink id={app.originImageId} />;
 }
 
 /** The VM or service template a composite app was published from, while it exists. */
 function originTemplate(app: AppDto) {
   if (app.originTemplateId === null) return "";
-  const [path, label] =
-    app.type === "SERVICE_TEMPLATE" ? ["service-templates", "Service template"] : ["vm-templates", "VM template"];
-  return (
-    <Anchor component={Link} href={`/${path}/${app.originTemplateId}`}>
-      {label} #{app.originTemplateId}
-    </Anchor>
+  return app.type === "SERVICE_TEMPLATE" ? (
+    <ServiceTemplateNameLink id={app.originTemplateId} />
+  ) : (
+    <VmTemplateNameLink id={app.originTemplateId} />
   );
 }
 

@@ -2,9 +2,8 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createQueryKeys } from "@/components/api/query-keys";
-import { datastoreKeys } from "@/components/datastores/queries";
 import { imageKeys } from "@/components/images/queries";
-import { jobKeys } from "@/components/jobs/queries";
+import { JOB_OUTCOME_KEYS, jobKeys } from "@/components/jobs/queries";
 import { marketplaceKeys } from "@/components/markets/queries";
 import * as appsApi from "./api";
 import type { AppFilters, CopyAppInput, ImportAppInput, LockLevel, UpdateAppInput } from "./api";
@@ -134,12 +133,9 @@ export function useImportApp() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, input }: { id: number; input: ImportAppInput }) => appsApi.importApp(id, input),
+    // the images (and the templates of a composite) exist from the start, INIT until the job ends
     onSettled: () =>
-      Promise.all([
-        invalidate(),
-        qc.invalidateQueries({ queryKey: imageKeys.all }),
-        qc.invalidateQueries({ queryKey: datastoreKeys.all }),
-      ]),
+      Promise.all([invalidate(), ...JOB_OUTCOME_KEYS.map((queryKey) => qc.invalidateQueries({ queryKey }))]),
   });
 }
 

@@ -1,14 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Text, ThemeIcon, Title } from "@mantine/core";
+import { Card, Group, SimpleGrid, Skeleton, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { IconBuildingWarehouse, IconUsers, IconUsersGroup, IconWorld, type Icon } from "@tabler/icons-react";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useSession } from "@/components/auth/session-context";
-import { CapacityBar } from "@/components/datastores/capacity-bar";
-import { useDatastores } from "@/components/datastores/queries";
 import { useGroups } from "@/components/groups/queries";
 import { QuotaPanel } from "@/components/quotas/quota-panel";
+import { DatastoresCard, JobsCard, MarketplacesCard, RecentAppsCard } from "./health-cards";
 import { useUsers } from "@/components/users/queries";
 import { useVdcs } from "@/components/vdcs/queries";
 import { useZones } from "@/components/zones/queries";
@@ -86,52 +85,12 @@ function UserCounts() {
   );
 }
 
-const ENABLED_DATASTORES = { page: 1, perPage: 200, sort: "name", order: "asc", enabled: "true" } as const;
-
-/**
- * Where a user without rights of their own can put what they import: the enabled datastores
- * they may use here (their own, or granted by a VDC of their groups), and their quotas.
- */
-function ImportTargetsCard() {
-  const { user, zone } = useSession();
-  const datastores = useDatastores(ENABLED_DATASTORES);
-  const items = datastores.data?.items ?? [];
+/** The user's own quotas: how much more they may store and move. */
+function QuotasCard() {
+  const { user } = useSession();
   return (
-    <Card withBorder padding="lg" mt="lg" component="section" aria-labelledby="import-targets-title">
-      <Title order={3} size="h4" id="import-targets-title" mb="sm">
-        You can import into
-      </Title>
-      {datastores.isPending ? (
-        <Skeleton h={40} />
-      ) : datastores.isError ? (
-        <Text c="red" size="sm" role="alert">
-          {datastores.error.message}
-        </Text>
-      ) : items.length === 0 ? (
-        <Text size="sm" role="status">
-          No enabled datastore of zone {zone.name} is yours to use, so apps and images cannot be imported yet. Ask an
-          administrator to add your group to a VDC with a datastore.
-        </Text>
-      ) : (
-        <Stack gap="sm" role="list" aria-label="Datastores you can import into">
-          {items.map((d) => (
-            <Group key={d.id} role="listitem" justify="space-between" align="center" wrap="wrap">
-              <div>
-                <Anchor component={Link} href={`/datastores/${d.id}`} fw={600}>
-                  {d.name}
-                </Anchor>
-                <Text size="xs" c="dimmed">
-                  {d.type === "IMAGE" ? "Images" : "Files"} · zone {d.zone.name}
-                </Text>
-              </div>
-              <div style={{ minWidth: 260 }}>
-                <CapacityBar capacity={d.capacity} name={d.name} withNumbers />
-              </div>
-            </Group>
-          ))}
-        </Stack>
-      )}
-      <Title order={4} size="h5" mt="lg" mb="xs">
+    <Card withBorder padding="lg" component="section" aria-labelledby="quotas-title">
+      <Title order={3} size="h4" id="quotas-title" mb="sm">
         Your quotas
       </Title>
       <QuotaPanel owner={{ kind: "users", id: user.id }} name={user.username} canEdit={false} />
@@ -150,7 +109,16 @@ export function Dashboard() {
         Signed in as {user.displayName || user.username} in zone {zone.name}.
       </Text>
       <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }}>{user.isAdmin ? <AdminCounts /> : <UserCounts />}</SimpleGrid>
-      {user.isAdmin ? null : <ImportTargetsCard />}
+      {/* what an operator checks first: room, transfers, marketplace health; then what is new */}
+      <SimpleGrid cols={{ base: 1, md: 2 }} mt="lg">
+        <DatastoresCard />
+        <JobsCard />
+        <MarketplacesCard />
+        <RecentAppsCard />
+      </SimpleGrid>
+      <Stack mt="lg">
+        <QuotasCard />
+      </Stack>
     </>
   );
 }

@@ -1,13 +1,14 @@
 "use client";
 
-import Link from "next/link";
-import { ActionIcon, Anchor, Code, CopyButton, Group, Tooltip } from "@mantine/core";
+import { ActionIcon, Code, CopyButton, Group, Text, Tooltip } from "@mantine/core";
 import { IconCheck, IconCopy } from "@tabler/icons-react";
+import { AppNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
 import type { ImageDto } from "./api";
+import { sourceChecksumNote } from "./image-state";
 
 /** A checksum in monospace with a copy button. */
 export function Hash({ label, value }: { label: string; value: string }) {
@@ -36,6 +37,7 @@ const ORIGINS: Record<ImageDto["origin"], string> = {
 export const sizeText = (n: number) => (n ? `${formatBytes(n)} (${n.toLocaleString()} bytes)` : "");
 
 export function ImageInfoTab({ image }: { image: ImageDto }) {
+  const checksumNote = sourceChecksumNote(image);
   return (
     <InfoList
       label="Image information"
@@ -44,24 +46,25 @@ export function ImageInfoTab({ image }: { image: ImageDto }) {
         { label: "Format", value: image.format },
         { label: "Size", value: sizeText(image.sizeBytes) },
         { label: "Virtual size", value: sizeText(image.virtualSizeBytes) },
-        { label: "MD5", value: image.md5 && <Hash label="md5" value={image.md5} /> },
-        { label: "SHA-256", value: image.sha256 && <Hash label="sha256" value={image.sha256} /> },
-        ...(image.expectedMd5 ? [{ label: "Expected MD5", value: <Code>{image.expectedMd5}</Code> }] : []),
+        { label: "MD5 of the stored file", value: image.md5 && <Hash label="md5" value={image.md5} /> },
+        { label: "SHA-256 of the stored file", value: image.sha256 && <Hash label="sha256" value={image.sha256} /> },
+        ...(image.expectedMd5 ? [{ label: "MD5 given for the source", value: <Code>{image.expectedMd5}</Code> }] : []),
         ...(image.expectedSha256
           ? [
               {
-                label: "Expected SHA-256",
+                label: "SHA-256 given for the source",
                 value: <Code style={{ overflowWrap: "anywhere" }}>{image.expectedSha256}</Code>,
               },
             ]
           : []),
+        ...(checksumNote ? [{ label: "Source checksums", value: <Text size="sm">{checksumNote}</Text> }] : []),
         {
           label: "Origin",
           value:
             image.fromAppId !== null ? (
-              <Anchor component={Link} href={`/apps/${image.fromAppId}`}>
-                Imported from app #{image.fromAppId}
-              </Anchor>
+              <>
+                Imported from app <AppNameLink id={image.fromAppId} />
+              </>
             ) : (
               ORIGINS[image.origin]
             ),

@@ -34,3 +34,27 @@ export function nameFromUrl(raw: string): string {
     return "";
   }
 }
+
+/** The states an image reaches only once its bytes arrived and passed their checks. */
+const CHECKED_STATES: readonly string[] = ["READY", "USED", "DISABLED"];
+
+/**
+ * What the checksums given at creation were checked against, for the image page: they belong to
+ * the bytes that arrived (the upload, the download, the app's file), which the portal may have
+ * decompressed or converted before storing; the image's own MD5 and SHA-256 are the stored
+ * file's. Null when none was given.
+ */
+export function sourceChecksumNote(img: ImageDto): string | null {
+  if (!img.expectedMd5 && !img.expectedSha256) return null;
+  if (!CHECKED_STATES.includes(img.state))
+    return img.state === "ERROR"
+      ? "Given for the bytes to receive; see the error above."
+      : "Given for the bytes to receive; checked as they arrive.";
+  const differs =
+    (!!img.expectedMd5 && !!img.md5 && img.expectedMd5 !== img.md5) ||
+    (!!img.expectedSha256 && !!img.sha256 && img.expectedSha256 !== img.sha256);
+  return differs
+    ? `The bytes received matched them. They were then turned into the stored ${img.format || "file"}, ` +
+        "whose own checksums are above: the two differ because they belong to different bytes."
+    : "The bytes received matched them and were stored as they came.";
+}

@@ -21,10 +21,12 @@ export function UploadActions({ image, canManage, withControls = true, size = "x
   const [opened, { open, close }] = useDisclosure(false);
   const upload = useUpload(image.id);
   const live = isLive(upload);
+  const finished = upload?.status === "done";
   return (
     <>
       {live && withControls ? <UploadControls upload={upload} size={size} /> : null}
-      {!live && awaitsUpload(image) && canManage ? (
+      {/* an upload this page finished leaves the image in INIT until the list's next fetch: no "Resume" then */}
+      {!live && !finished && awaitsUpload(image) && canManage ? (
         <Button size={size} variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} onClick={open}>
           Resume upload
         </Button>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useRef } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createQueryKeys } from "@/components/api/query-keys";
 import { imageKeys } from "@/components/images/queries";
@@ -31,14 +32,42 @@ export function useJob(id: number) {
 
 const ACTIVE: JobFilters = { page: 1, perPage: 1, active: "true" };
 
-/** How many jobs are queued or running (yours, or all for admins). */
+/**
+ * What a job may have created or changed when it ends: an import makes images and VM and
+ * service templates, a publish apps, every transfer moves a datastore's or a marketplace's room
+ * and the quotas' usage. By their root keys, not the areas' key factories, which import this
+ * module.
+ */
+export const JOB_OUTCOME_KEYS = [
+  ["images"],
+  ["apps"],
+  ["vm-templates"],
+  ["service-templates"],
+  ["datastores"],
+  ["marketplaces"],
+  ["quotas"],
+] as const;
+
+/**
+ * How many jobs are queued or running (yours, or all for admins). When the count goes down, a
+ * job ended: the lists its outcome shows in are refreshed then, not at their next poll (a
+ * composite import's templates appear when it ends, not seconds later).
+ */
 export function useActiveJobCount() {
+  const qc = useQueryClient();
   const query = useQuery({
     queryKey: jobKeys.list(ACTIVE),
     queryFn: ({ signal }) => jobsApi.listJobs(ACTIVE, signal),
     refetchInterval: (q) => (q.state.data?.total ? 2000 : 10_000),
   });
-  return query.data?.total ?? 0;
+  const count = query.data?.total;
+  const last = useRef(count);
+  useEffect(() => {
+    if (count !== undefined && last.current !== undefined && count < last.current)
+      for (const queryKey of JOB_OUTCOME_KEYS) void qc.invalidateQueries({ queryKey });
+    last.current = count;
+  }, [count, qc]);
+  return count ?? 0;
 }
 
 /** A cancelled job moves its object (an image goes to ERROR): refresh images too. */

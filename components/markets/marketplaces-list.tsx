@@ -23,20 +23,24 @@ const STATE_OPTIONS = [
   { value: "false", label: "Disabled" },
 ];
 
-/** A red mark by the state when the last monitor failed; the reason in its tooltip (and in full on the detail page). */
-function MonitorErrorMark({ market: m }: { market: MarketplaceDto }) {
+/**
+ * A failing monitor, stated where the list is read: a red badge by the state and the reason
+ * under it (the whole reason in the tooltip and on the detail page), so "Enabled" in green
+ * never stands alone while nothing can be listed or stored.
+ */
+export function MonitorFailure({ market: m }: { market: MarketplaceDto }) {
   if (!m.monitorError) return null;
-  const label = `${m.public ? "Sync" : "Monitoring"} failed: ${m.monitorError}`;
+  const what = m.public ? "Sync failed" : "Monitor failed";
   return (
-    <Tooltip label={label} multiline w={360} withArrow>
-      <IconAlertTriangle
-        size={16}
-        color="var(--mantine-color-red-6)"
-        role="img"
-        aria-label={label}
-        data-testid="monitor-error"
-        tabIndex={0}
-      />
+    <Tooltip label={`${what}: ${m.monitorError}`} multiline w={360} withArrow>
+      <Stack gap={2} data-testid="monitor-error" tabIndex={0}>
+        <Badge color="red" variant="light" tt="none" leftSection={<IconAlertTriangle size={12} aria-hidden />}>
+          {what}
+        </Badge>
+        <Text size="xs" c="red" lineClamp={2}>
+          {m.monitorError}
+        </Text>
+      </Stack>
     </Tooltip>
   );
 }
@@ -78,12 +82,12 @@ const columns: DataTableColumn<MarketplaceDto>[] = [
   {
     accessor: "state",
     title: "State",
-    width: 150,
+    width: 220,
     render: (m) => (
-      <Group gap={6} wrap="nowrap">
+      <Stack gap={4} align="flex-start">
         <StateBadge state={m.state} />
-        <MonitorErrorMark market={m} />
-      </Group>
+        <MonitorFailure market={m} />
+      </Stack>
     ),
   },
   { accessor: "appCount", title: "Apps", textAlign: "right", width: 80 },
@@ -92,8 +96,13 @@ const columns: DataTableColumn<MarketplaceDto>[] = [
     title: "Capacity",
     width: 220,
     render: (m) =>
-      m.capacity ? (
+      // a failing monitor's figures are stale or were never measured: not shown as "0 B used"
+      m.capacity && !m.monitorError ? (
         <CapacityBar capacity={m.capacity} name={m.name} />
+      ) : m.monitorError && !m.public ? (
+        <Text span size="sm" c="red">
+          Unknown: the monitor fails
+        </Text>
       ) : (
         // a public catalog has no capacity, ever
         <Text span size="sm" c="dimmed">

@@ -1,11 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Anchor, Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
+import { Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { holdsRight } from "@/components/permissions/bits";
+import { AppNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
@@ -78,9 +78,9 @@ function ServiceTemplateView({ template: s }: { template: ServiceTemplateDto }) 
                   label: "Origin",
                   value:
                     s.fromAppId !== null ? (
-                      <Anchor component={Link} href={`/apps/${s.fromAppId}`}>
-                        Imported from app #{s.fromAppId}
-                      </Anchor>
+                      <>
+                        Imported from app <AppNameLink id={s.fromAppId} />
+                      </>
                     ) : (
                       ""
                     ),

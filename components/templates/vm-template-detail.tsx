@@ -1,11 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Anchor, Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
+import { Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
 import { holdsRight } from "@/components/permissions/bits";
+import { AppNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { DeleteAction } from "@/components/ui/delete-action";
@@ -99,9 +99,9 @@ function VmTemplateInfo({ template: t }: { template: VmTemplateDto }) {
             label: "Origin",
             value:
               t.fromAppId !== null ? (
-                <Anchor component={Link} href={`/apps/${t.fromAppId}`}>
-                  Imported from app #{t.fromAppId}
-                </Anchor>
+                <>
+                  Imported from app <AppNameLink id={t.fromAppId} />
+                </>
               ) : (
                 ""
               ),

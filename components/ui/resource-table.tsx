@@ -27,6 +27,15 @@ interface ResourceTableProps<T extends { id: number | string }> {
 }
 
 /**
+ * The sort after a click on a column's header: the column sorted last turns around; another
+ * column starts ascending (mantine-datatable would carry the last column's direction over, so a
+ * list newest-first would sort names Z to A).
+ */
+export function nextSort(current: string, clicked: string, direction: "asc" | "desc") {
+  return { sort: clicked, order: clicked === current ? direction : ("asc" as const) };
+}
+
+/**
  * mantine-datatable bound to a list's URL state: server-side paging and sorting (a sortable
  * column's accessor is the API's sort key), optional multi-select, error and empty states.
  */
@@ -68,7 +77,7 @@ export function ResourceTable<T extends { id: number | string }>(props: Resource
         recordsPerPageLabel="Rows per page"
         paginationText={({ from, to, totalRecords }) => `${from}–${to} of ${totalRecords}`}
         sortStatus={{ columnAccessor: params.sort, direction: params.order }}
-        onSortStatusChange={(s) => update({ sort: String(s.columnAccessor), order: s.direction })}
+        onSortStatusChange={(s) => update(nextSort(params.sort, String(s.columnAccessor), s.direction))}
         noRecordsText={noRecordsText}
         rowExpansion={rowExpansion}
         {...selectionProps}

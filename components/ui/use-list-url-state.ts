@@ -29,6 +29,25 @@ export interface ListUrlState<F extends string = string> {
 }
 
 /**
+ * The URL a list asked for and the router has not shown yet. `router.replace` commits in a
+ * transition, so `useSearchParams` still gives the old query for a moment: a second change in
+ * that moment (a filter picked while the search box commits) must build on the first, or one of
+ * the two is lost. `through` holds the queries the chain went through, the one it started from
+ * included: while the URL shows one of them, the chain is still on its way; any other URL (the
+ * back button, a link) ends it. Module-wide, since the search box and the filters of one list
+ * may hold separate instances of the hook.
+ */
+let pending: { pathname: string; through: Set<string>; query: string } | null = null;
+
+/** The query to build a change on: the one asked for last, while it is on its way. */
+function latestQuery(pathname: string, shown: string): string {
+  if (pending && pending.pathname === pathname && pending.query !== shown && pending.through.has(shown))
+    return pending.query;
+  pending = null;
+  return shown;
+}
+
+/**
  * Paging, sorting, search and filters of a list, kept in the URL so that a list view can be
  * bookmarked, shared and restored with the back button. Only non-default values are written.
  * Any change other than the page goes back to page 1.
@@ -64,7 +83,11 @@ export function useListUrlState<F extends string = never>(defaults: ListDefaults
 
   const update = useCallback(
     (patch: ListPatch<F>) => {
-      const next = new URLSearchParams(search.toString());
+      // the user left the list (a link clicked as the search box committed): not pulled back
+      if (window.location.pathname !== pathname) return;
+      const shown = search.toString();
+      const base = latestQuery(pathname, shown);
+      const next = new URLSearchParams(base);
       const put = (key: string, value: string | number | null | undefined, fallback?: string | number) => {
         if (value === undefined) return;
         if (value === null || value === "" || value === fallback) next.delete(key);
@@ -78,6 +101,12 @@ export function useListUrlState<F extends string = never>(defaults: ListDefaults
       if (patch.page !== undefined) put("page", patch.page, 1);
       else next.delete("page");
       const qs = next.toString();
+      if (qs === base) return;
+      pending = {
+        pathname,
+        through: new Set([...(pending?.through ?? []), shown, base]),
+        query: qs,
+      };
       router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
     },
     [search, router, pathname, defSort, defOrder, defPerPage],

@@ -1,4 +1,5 @@
 import type { ErrorCode, InvalidParam } from "@/lib/errors";
+import { describeSystemErrors } from "@/lib/system-errors";
 
 /** RFC 9457 problem details, with `invalid_params` for field errors. */
 export interface Problem {
@@ -58,7 +59,8 @@ export function problemResponse(
     type: `https://bazaar.invalid/problems/${code.toLowerCase().replace(/_/g, "-")}`,
     title: TITLES[status] ?? "Error",
     status,
-    detail,
+    // the system's own words (ENOENT, ECONNREFUSED) told as sentences, as on objects' pages
+    detail: describeSystemErrors(detail),
     code,
     instance: extra.instance,
     request_id: extra.requestId,

@@ -7,6 +7,7 @@ import type { MarketDriverName } from "@/lib/markets/drivers/config";
 import type { AppChildDto, AppDto } from "@/lib/api/operations/apps";
 import { maySee, refTo, rightsSelect } from "@/lib/permissions/references";
 import type { Subject } from "@/lib/permissions/rights";
+import { describeSystemErrors } from "@/lib/system-errors";
 import { loadAppTree, type TreeNode } from "./app-tree";
 
 export const appInclude = {
@@ -33,7 +34,7 @@ export function toAppDto(app: AppRow, viewer: Subject, job: ReturnType<typeof to
     name: app.name,
     type: app.type as AppDto["type"],
     state: app.state as AppDto["state"],
-    error: app.error,
+    error: describeSystemErrors(app.error),
     description: app.description,
     version: app.version,
     publisher: app.publisher,
@@ -92,7 +93,7 @@ function toChildDto(node: TreeNode, viewer: Subject): AppChildDto {
       name: app.name,
       type: app.type as AppDto["type"],
       state: app.state as AppDto["state"],
-      error: app.error,
+      error: describeSystemErrors(app.error),
       sizeBytes: Number(app.sizeBytes),
       marketplace: refTo(viewer, app.marketplace, ({ id, name }) => ({ id, name }), "MARKETPLACE"),
       children: node.children.map((c) => {

@@ -4,6 +4,7 @@ import { refTo, rightsSelect } from "@/lib/permissions/references";
 import type { Subject } from "@/lib/permissions/rights";
 import { ownershipInclude, toOwnershipDto } from "@/lib/permissions/shared-dto";
 import { toJobSummary } from "@/lib/jobs/job-dto";
+import { describeSystemErrors } from "@/lib/system-errors";
 
 export const imageInclude = {
   ...ownershipInclude,
@@ -32,7 +33,7 @@ export function toImageDto(img: ImageRow, viewer: Subject, job: ReturnType<typeo
     name: img.name,
     type: img.type,
     state: img.state,
-    error: img.error,
+    error: describeSystemErrors(img.error),
     description: img.description,
     format: img.format,
     sizeBytes: Number(img.sizeBytes),

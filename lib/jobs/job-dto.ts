@@ -1,4 +1,5 @@
 import type { Prisma } from "@/lib/db/client";
+import { describeSystemErrors } from "@/lib/system-errors";
 
 export const jobInclude = {
   zone: { select: { id: true, name: true } },
@@ -45,7 +46,7 @@ export function toJobDto(j: JobRow) {
     bytesDone: Number(j.bytesDone),
     bytesTotal: j.bytesTotal === null ? null : Number(j.bytesTotal),
     rateBps: j.rateBps,
-    error: j.error,
+    error: describeSystemErrors(j.error),
     attempts: j.attempts,
     maxAttempts: j.maxAttempts,
     cancelRequested: j.cancelRequested,
@@ -66,7 +67,7 @@ export function toJobDetailDto(j: JobDetailRow) {
       title: s.title,
       part: s.part,
       state: s.state,
-      error: s.error,
+      error: describeSystemErrors(s.error),
       attempt: s.attempt,
       weight: s.weight === null ? null : Number(s.weight),
       startedAt: s.startedAt,
@@ -97,6 +98,6 @@ export function toJobSummary(j: {
     bytesDone: Number(j.bytesDone),
     bytesTotal: j.bytesTotal === null ? null : Number(j.bytesTotal),
     rateBps: j.rateBps,
-    error: j.error,
+    error: describeSystemErrors(j.error),
   };
 }

@@ -6,6 +6,7 @@ import { isPublicDriver, MARKET_DRIVER_LABELS, type MarketDriverName } from "./d
 import { httpMarketBaseUrl, MARKET_DRIVER_CAPABILITIES } from "./drivers/registry";
 import { SECRET_ATTRIBUTES } from "./market-spec";
 import { catalogBaseUrl, isCatalogExport } from "@/lib/catalogs/catalog-export";
+import { describeSystemErrors } from "@/lib/system-errors";
 
 export const marketplaceInclude = {
   ...ownershipInclude,
@@ -65,7 +66,7 @@ export function toMarketplaceDto(row: MarketplaceRow, ctx: { subject: Subject; z
       ? { totalBytes: Number(row.totalBytes), freeBytes: Number(row.freeBytes), usedBytes: Number(row.usedBytes) }
       : null,
     monitoredAt: row.monitoredAt,
-    monitorError: row.monitorError,
+    monitorError: describeSystemErrors(row.monitorError),
     catalogSkipped: JSON.parse(row.catalogSkipped) as { upstreamId: string; name: string; reason: string }[],
     catalog: {
       export: isCatalogExport(row.catalogExport) ? row.catalogExport : ("off" as const),
