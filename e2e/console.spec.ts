@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ADMIN, expect, signInThroughUi, test, unique } from "./fixtures";
+import { ADMIN, apiAs, createUser, expect, signInThroughUi, test, unique } from "./fixtures";
 
 /**
  * What the console tells an operator: a failing monitor in the marketplace list, in a sentence
@@ -51,7 +51,12 @@ test.describe("the console states what it knows", () => {
     await expect(row).not.toContainText("0 B");
   });
 
-  test("a converted image says whose checksums are whose; origins are named", async ({ page, admin }) => {
+  test("a converted image says whose checksums are whose; origins are named", async ({
+    page,
+    admin,
+    browser,
+    baseURL,
+  }) => {
     test.setTimeout(90_000);
     const ready = async (p: string) =>
       expect.poll(async () => (await (await admin.get(p)).json()).state, { timeout: 45_000 }).toBe("READY");
@@ -103,6 +108,25 @@ test.describe("the console states what it knows", () => {
     await page.goto(`/images/${copyId}`);
     await expect(page.getByRole("link", { name: appName })).toHaveAttribute("href", `/apps/${appId}`);
     await expect(page.getByText(`app #${appId}`)).toHaveCount(0);
+
+    // a user with no datastore to import into is told so on the Import button itself
+    expect((await admin.post(`/api/v1/apps/${appId}/chmod`, { data: { permissions: "644" } })).status()).toBe(204);
+    const who = { username: unique("nowhere"), password: "nowhere-password-1" };
+    await createUser(admin, who);
+    const userApi = await apiAs(baseURL!, who);
+    expect((await (await userApi.get("/api/v1/datastores?enabled=true")).json()).items).toEqual([]);
+    await userApi.dispose();
+    const context = await browser.newContext();
+    const userPage = await context.newPage();
+    await signInThroughUi(userPage, who);
+    await userPage.goto(`/apps/${appId}`);
+    const importButton = userPage.getByRole("button", { name: "Import", exact: true });
+    await expect(importButton).toHaveAttribute("aria-disabled", "true");
+    await importButton.hover();
+    await expect(userPage.getByRole("tooltip")).toContainText("Ask an administrator to add your group to a VDC");
+    await importButton.click({ force: true });
+    await expect(userPage.getByRole("dialog")).toHaveCount(0);
+    await context.close();
   });
   test("the dashboard tells the state of the cloud", async ({ page, admin }) => {
     test.setTimeout(90_000);

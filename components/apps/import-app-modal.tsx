@@ -2,14 +2,14 @@
 
 import { useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { Button, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput } from "@mantine/core";
+import { Button, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput, Tooltip } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { IconDownload } from "@tabler/icons-react";
 import { ApiError } from "@/components/api/client";
 import { useSession } from "@/components/auth/session-context";
 import type { DatastoreDto } from "@/components/datastores/api";
-import { useAllDatastores } from "@/components/datastores/queries";
+import { ALL_DATASTORES, useDatastores } from "@/components/datastores/queries";
 import { TYPES_BY_DATASTORE } from "@/components/images/image-state";
 import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
@@ -18,25 +18,55 @@ import type { AppDto, ImportAppInput, ImportAppResult } from "./api";
 import { ImportPreview } from "./import-preview";
 import { useImportApp, useImportPreview } from "./queries";
 
+/**
+ * The enabled datastores of this zone the user may import `app` into: those that take its kind
+ * of image (a kernel goes to a FILE datastore). Undefined while they load.
+ */
+function useImportTargets(app: AppDto): DatastoreDto[] | undefined {
+  const all = useDatastores(ALL_DATASTORES).data?.items;
+  const type = neededType(app);
+  const knownType = Object.values(TYPES_BY_DATASTORE).some((types) => types.includes(type));
+  return all?.filter((d) => d.enabled && (!knownType || TYPES_BY_DATASTORE[d.type].includes(type)));
+}
+
 export function ImportAppButton({ app, size = "sm" }: { app: AppDto; size?: "xs" | "sm" }) {
   const [opened, { open, close }] = useDisclosure(false);
+  const { zone } = useSession();
+  const targets = useImportTargets(app);
+  // nowhere to import into: said on the button, not after the modal opens
+  const nowhere = targets !== undefined && targets.length === 0;
+  const button = (
+    <Button
+      size={size}
+      variant={size === "xs" ? "light" : "filled"}
+      leftSection={<IconDownload size={size === "xs" ? 14 : 16} aria-hidden />}
+      onClick={nowhere ? (e) => e.preventDefault() : open}
+      data-disabled={nowhere || undefined}
+      aria-disabled={nowhere || undefined}
+      aria-label={size === "xs" ? `Import ${app.name}` : undefined}
+      aria-description={nowhere ? noTargetText(zone.name) : undefined}
+    >
+      Import
+    </Button>
+  );
   return (
     <>
-      <Button
-        size={size}
-        variant={size === "xs" ? "light" : "filled"}
-        leftSection={<IconDownload size={size === "xs" ? 14 : 16} aria-hidden />}
-        onClick={open}
-        aria-label={size === "xs" ? `Import ${app.name}` : undefined}
-      >
-        Import
-      </Button>
+      {nowhere ? (
+        <Tooltip label={noTargetText(zone.name)} multiline w={300} withArrow>
+          {button}
+        </Tooltip>
+      ) : (
+        button
+      )}
       <Modal opened={opened} onClose={close} title={`Import app ${app.name}`} size="lg">
         <ImportAppForm app={app} onDone={close} />
       </Modal>
     </>
   );
 }
+
+const noTargetText = (zone: string) =>
+  `No enabled datastore of zone ${zone} that takes this app is yours to use. Ask an administrator to add your group to a VDC with a datastore.`;
 
 const FORMAT_TEXT: Record<DatastoreDto["requiredFormat"], string> = {
   any: "any format",
@@ -82,12 +112,7 @@ function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
   const importApp = useImportApp();
   const composite = app.type !== "IMAGE";
   const carriesTemplate = app.type === "IMAGE" && app.vmTemplate.trim() !== "";
-  const type = neededType(app);
-  // the datastores that take this kind of image (a kernel goes to a FILE datastore)
-  const knownType = Object.values(TYPES_BY_DATASTORE).some((types) => types.includes(type));
-  const datastores = useAllDatastores().filter(
-    (d) => d.enabled && (!knownType || TYPES_BY_DATASTORE[d.type].includes(type)),
-  );
+  const datastores = useImportTargets(app) ?? [];
   const form = useForm({
     initialValues: { datastoreId: "", name: app.name, createVmTemplate: true },
     validate: {

@@ -16,11 +16,11 @@ export function useDatastores(filters: DatastoreFilters) {
   });
 }
 
-const ALL: DatastoreFilters = { page: 1, perPage: 200, sort: "name", order: "asc" };
+export const ALL_DATASTORES: DatastoreFilters = { page: 1, perPage: 200, sort: "name", order: "asc" };
 
 /** Every datastore you may use (up to the API's page limit), for filters and pickers. */
 export function useAllDatastores() {
-  return useDatastores(ALL).data?.items ?? [];
+  return useDatastores(ALL_DATASTORES).data?.items ?? [];
 }
 
 export function useDatastore(id: number, options: { enabled?: boolean } = {}) {

@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from "react";
 import type { DetailedError, Upload } from "tus-js-client";
 import { formatBytes } from "@/components/transfer/format";
-import { createRateMeter, type RateMeter } from "@/components/transfer/rate";
+import { createRateMeter, type RateMeter } from "@/lib/transfer/rate";
 
 /**
  * The browser's image uploads (tus, resumable), kept in a module-level store rather than in a

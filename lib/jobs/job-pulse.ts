@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { createRateMeter } from "@/lib/transfer/rate";
 
 /** A cancel asked for by a user, as the reason of a job's abort signal. */
 class CancelledError extends Error {
@@ -17,9 +18,8 @@ type Update = { bytesDone?: number; bytesTotal?: number | null; phase?: string }
 export class JobPulse {
   readonly abort = new AbortController();
   private pending: Update = {};
-  private lastBytes: number;
-  private lastAt = Date.now();
-  private rate = 0;
+  // progress is written every progressMs at most: a sample per write, smoothed over a few
+  private readonly rate = createRateMeter({ halfLifeMs: 2000, minIntervalMs: 1 });
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -28,7 +28,7 @@ export class JobPulse {
     private readonly workerId: string,
     private readonly opts: { leaseMs: number; heartbeatMs: number; progressMs: number; log: (line: string) => void },
   ) {
-    this.lastBytes = Number(job.bytesDone);
+    this.rate.sample(Number(job.bytesDone));
   }
 
   start() {
@@ -58,7 +58,7 @@ export class JobPulse {
     };
     if (update.bytesDone !== undefined) {
       data.bytesDone = BigInt(Math.floor(update.bytesDone));
-      data.rateBps = this.rateAt(update.bytesDone);
+      data.rateBps = this.rate.sample(update.bytesDone);
     }
     if (update.bytesTotal !== undefined)
       data.bytesTotal = update.bytesTotal === null ? null : BigInt(Math.floor(update.bytesTotal));
@@ -70,18 +70,6 @@ export class JobPulse {
     if (count === 0) this.abort.abort(new Error("lost the job's lease"));
     const row = await db().job.findUnique({ where: { id: this.job.id }, select: { cancelRequested: true } });
     if (row?.cancelRequested) this.abort.abort(new CancelledError());
-  }
-
-  private rateAt(bytes: number) {
-    const now = Date.now();
-    const dt = (now - this.lastAt) / 1000;
-    if (dt > 0) {
-      const instant = Math.max(0, bytes - this.lastBytes) / dt;
-      this.rate = this.rate === 0 ? instant : this.rate * 0.6 + instant * 0.4;
-    }
-    this.lastBytes = bytes;
-    this.lastAt = now;
-    return this.rate;
   }
 
   /** whether the run ended because a user cancelled it */

@@ -1,8 +1,9 @@
 /**
- * A smoothed transfer rate from (time, bytes) samples, for browser uploads (the server
- * computes its own rate for jobs). Exponential smoothing with a half-life, so the number
- * settles instead of jumping with every chunk; bytes going backwards (a retried chunk
- * restarts from the server's offset) start a new baseline instead of a negative rate.
+ * A smoothed transfer rate from (time, bytes) samples: the one rate of the portal, for browser
+ * uploads (components/images/upload-manager.ts) and for jobs' progress (lib/jobs/job-pulse.ts).
+ * Exponential smoothing with a half-life, so the number settles instead of jumping with every
+ * chunk; bytes going backwards (a retried chunk restarts from the server's offset) start a new
+ * baseline instead of a negative rate. Plain code: it runs in the browser and on the server.
  */
 export interface RateMeter {
   /** records `bytes` done at `now` (ms) and returns the smoothed rate in bytes/s */
