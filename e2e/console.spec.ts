@@ -114,19 +114,29 @@ test.describe("the console states what it knows", () => {
     const who = { username: unique("nowhere"), password: "nowhere-password-1" };
     await createUser(admin, who);
     const userApi = await apiAs(baseURL!, who);
-    expect((await (await userApi.get("/api/v1/datastores?enabled=true")).json()).items).toEqual([]);
-    await userApi.dispose();
+    // the datastores other tests shared with everyone are switched off meanwhile, and back on
+    type Ds = { id: number };
+    const shared: Ds[] = (await (await userApi.get("/api/v1/datastores?enabled=true&perPage=200")).json()).items;
+    const setEnabled = (enabled: boolean) =>
+      Promise.all(shared.map((d) => admin.patch(`/api/v1/datastores/${d.id}`, { data: { enabled } })));
     const context = await browser.newContext();
-    const userPage = await context.newPage();
-    await signInThroughUi(userPage, who);
-    await userPage.goto(`/apps/${appId}`);
-    const importButton = userPage.getByRole("button", { name: "Import", exact: true });
-    await expect(importButton).toHaveAttribute("aria-disabled", "true");
-    await importButton.hover();
-    await expect(userPage.getByRole("tooltip")).toContainText("Ask an administrator to add your group to a VDC");
-    await importButton.click({ force: true });
-    await expect(userPage.getByRole("dialog")).toHaveCount(0);
-    await context.close();
+    try {
+      for (const res of await setEnabled(false)) expect(res.status(), await res.text()).toBe(200);
+      expect((await (await userApi.get("/api/v1/datastores?enabled=true")).json()).items).toEqual([]);
+      const userPage = await context.newPage();
+      await signInThroughUi(userPage, who);
+      await userPage.goto(`/apps/${appId}`);
+      const importButton = userPage.getByRole("button", { name: "Import", exact: true });
+      await expect(importButton).toHaveAttribute("aria-disabled", "true");
+      await importButton.hover();
+      await expect(userPage.getByRole("tooltip")).toContainText("Ask an administrator to add your group to a VDC");
+      await importButton.click({ force: true });
+      await expect(userPage.getByRole("dialog")).toHaveCount(0);
+    } finally {
+      await setEnabled(true);
+      await context.close();
+      await userApi.dispose();
+    }
   });
   test("the dashboard tells the state of the cloud", async ({ page, admin }) => {
     test.setTimeout(90_000);
