@@ -22,8 +22,6 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { createImage } from "@/lib/images/create-image";
-import { createMarketplace } from "@/lib/markets/create-marketplace";
-import { httpMarketConfig } from "@/lib/markets/drivers/config";
 import { publishApp } from "@/lib/apps/publish-app";
 import { createToken } from "@/lib/tokens/create-token";
 import {
@@ -32,6 +30,7 @@ import {
   childPids,
   cpuSeconds,
   createBenchDatastore,
+  createBenchHttpMarket,
   freePort,
   lineOf,
   retryBusy,
@@ -145,16 +144,7 @@ async function main() {
   const ds = await createBenchDatastore(ctx);
   const dsRow = await db().datastore.findUniqueOrThrow({ where: { id: ds.id } });
   const httpDir = path.join(dir, "market-http");
-  const market = await createMarketplace({
-    ctx,
-    input: {
-      name: "bench-http",
-      description: "",
-      enabled: true,
-      driver: "http",
-      config: httpMarketConfig.parse({ publicDir: httpDir }),
-    },
-  });
+  const market = await createBenchHttpMarket(ctx, httpDir);
   await db().marketplace.updateMany({ data: { monitorDueAt: new Date(Date.now() + 3600_000) } });
 
   console.log("importing it as an image and publishing it to an http marketplace (not timed)…");

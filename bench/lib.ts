@@ -22,6 +22,8 @@ import { loadCtxUser } from "@/lib/auth/load-user";
 import { localZone } from "@/lib/zones/local-zone";
 import type { Ctx } from "@/lib/auth/context";
 import { createDatastore } from "@/lib/datastores/create-datastore";
+import { httpMarketConfig } from "@/lib/markets/drivers/config";
+import { createMarketplace } from "@/lib/markets/create-marketplace";
 
 /** The environment of a benchmark's portal: its own data directory and SQLite database. */
 export function benchEnv(dataDir: string, extra: Record<string, string> = {}) {
@@ -331,6 +333,20 @@ export function createBenchDatastore(ctx: Ctx) {
       limitMb: null,
       description: "",
       enabled: true,
+    },
+  });
+}
+
+/** The http marketplace the benchmarks publish to: its folder `publicDir` on the benchmark's disk. */
+export function createBenchHttpMarket(ctx: Ctx, publicDir: string) {
+  return createMarketplace({
+    ctx,
+    input: {
+      name: "bench-http",
+      description: "",
+      enabled: true,
+      driver: "http",
+      config: httpMarketConfig.parse({ publicDir }),
     },
   });
 }

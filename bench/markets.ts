@@ -27,7 +27,6 @@ import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
 import { createImage } from "@/lib/images/create-image";
 import { createMarketplace } from "@/lib/markets/create-marketplace";
-import { httpMarketConfig } from "@/lib/markets/drivers/config";
 import { publishApp } from "@/lib/apps/publish-app";
 import { importApp } from "@/lib/apps/import-app";
 import { s3ConfigFor } from "@/tests/support/s3";
@@ -36,6 +35,7 @@ import {
   bootPortal,
   cpuSeconds,
   createBenchDatastore,
+  createBenchHttpMarket,
   formatSpread,
   lineOf,
   option,
@@ -214,16 +214,7 @@ async function main() {
   const endpoint = (await lineOf(s3, (l) => l.startsWith("S3 "))).slice(3);
   s3Pid = s3.pid!;
   const httpDir = path.join(dir, "market-http");
-  const httpMarket = await createMarketplace({
-    ctx,
-    input: {
-      name: "bench-http",
-      description: "",
-      enabled: true,
-      driver: "http",
-      config: httpMarketConfig.parse({ publicDir: httpDir }),
-    },
-  });
+  const httpMarket = await createBenchHttpMarket(ctx, httpDir);
   const s3Spec = s3ConfigFor(endpoint, BUCKET);
   const s3Market = await createMarketplace({
     ctx,
