@@ -4,6 +4,8 @@
  *  - image download (GET /api/v1/images/<id>/download, an fs datastore; bearer token),
  *  - app download (GET /api/v1/apps/<id>/download, an http marketplace; bearer token),
  *  - the http marketplace's folder as the portal serves it (GET /market/<id>/<key>, public),
+ *  - plain Node (bench/node-floor.mjs: node:http and the same pread loop, nothing else) on the
+ *    image's file: the floor of any Node server without sendfile,
  *  - nginx (its own configuration in a temp dir, `worker_processes auto`) on the image's file.
  * Each load is `clients` parallel curl Range downloads of `rangeMiB` MiB each, distinct ranges,
  * to /dev/null. Printed per target and over the repetitions (min / median / max): aggregate
@@ -208,6 +210,12 @@ async function main() {
   await lineOf(server, (l) => l.includes("listening on"));
   server.stdout!.resume();
   await untilListening(port);
+  const floorPort = await freePort();
+  const floor = spawn(process.execPath, ["bench/node-floor.mjs", imageFile, String(floorPort)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(floor);
+  await lineOf(floor, (l) => l.includes("listening"));
   const nginx = await startNginx(path.dirname(imageFile), path.join(dir, "nginx"));
   children.push(nginx.child);
 
@@ -218,6 +226,7 @@ async function main() {
     { label: "image download", url: `${base}/api/v1/images/${image.id}/download`, headers: auth, pids: serverPids },
     { label: "app download", url: `${base}/api/v1/apps/${app.id}/download`, headers: auth, pids: serverPids },
     { label: "market folder", url: `${base}/market/${market.id}/${ready.storageKey}`, headers: [], pids: serverPids },
+    { label: "plain Node (floor)", url: `http://127.0.0.1:${floorPort}/`, headers: [], pids: () => [floor.pid!] },
     {
       label: "nginx (sendfile)",
       url: `http://127.0.0.1:${nginx.port}/${path.basename(imageFile)}`,

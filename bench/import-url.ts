@@ -160,7 +160,7 @@ async function main() {
       ],
       [
         "",
-        "… of which: queued (the worker is another process: its poll), then the job",
+        "… of which: queued (until the worker, another process, is woken), then the job",
         `${col(rs, (r) => r.queued, 2, " s")}, ${col(rs, (r) => r.job, 2, " s")}`,
         "",
         "",

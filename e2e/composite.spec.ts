@@ -154,6 +154,8 @@ test.describe("composite apps", () => {
 
       // the catalog shows it with its parts; its page shows the tree, every part READY
       await page.getByRole("navigation").getByRole("link", { name: "Apps" }).click();
+      // the catalog opens as cards; the table is one click away
+      await page.getByRole("radiogroup", { name: "View" }).getByText("Table").click();
       const table = page.getByRole("table", { name: "Apps" });
       await expect(table.getByRole("link", { name: appName, exact: true })).toBeVisible();
       await table.getByRole("link", { name: appName, exact: true }).click();

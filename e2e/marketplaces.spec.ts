@@ -177,6 +177,8 @@ test.describe("marketplaces and apps", () => {
 
       // finds it in the catalog with filters kept in the URL as chips
       await userPage.getByRole("navigation").getByRole("link", { name: "Apps" }).click();
+      // the catalog opens as cards; the table is one click away
+      await userPage.getByRole("radiogroup", { name: "View" }).getByText("Table").click();
       const table = userPage.getByRole("table", { name: "Apps" });
       await expect(table.getByRole("link", { name: appName })).toHaveCount(2);
       await userPage.getByRole("combobox", { name: "Filter by marketplace" }).click();

@@ -1,17 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Alert, Badge, Button, Group, Stack, Tabs, Text } from "@mantine/core";
+import { Alert, Badge, Button, Stack, Tabs } from "@mantine/core";
 import { IconDownload, IconLock } from "@tabler/icons-react";
 import { useSession } from "@/components/auth/session-context";
 import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
 import { isShown, refName } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
-import { PageHeader } from "@/components/ui/page-header";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
@@ -42,7 +40,6 @@ export function AppDetail({ id }: { id: number }) {
 
 function AppView({ app }: { app: AppDto }) {
   const update = useUpdateApp();
-  const router = useRouter();
   const { user: me, zone } = useSession();
   const remove = useDeleteApp();
   const invalidate = useInvalidateApps();
@@ -59,17 +56,41 @@ function AppView({ app }: { app: AppDto }) {
 
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {app.name}
+      <DetailHeader
+        name={app.name}
+        badges={
+          <>
             <StateBadge state={app.state} />
             {app.lockLevel ? (
               <Badge color="gray" variant="outline" leftSection={<IconLock size={12} aria-hidden />}>
                 Locked ({app.lockLevel})
               </Badge>
             ) : null}
-          </Group>
+          </>
+        }
+        meta={
+          <>
+            ID {app.id} · {APP_TYPE_LABELS[app.type]}
+            {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace{" "}
+            {refName(app.marketplace)} · zone{" "}
+            <ZoneLink zone={app.zone} local={app.zone.id === zone.id} path={`/apps/${app.id}`} /> · created{" "}
+            {formatDateTime(app.createdAt)}
+          </>
+        }
+        remove={
+          fromCatalog
+            ? undefined
+            : {
+                kind: "app",
+                name: app.name,
+                consequence: composite
+                  ? `The app ${app.name} will be deleted from marketplace ${refName(app.marketplace)}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
+                  : `The app ${app.name} and its bytes in marketplace ${refName(app.marketplace)} will be deleted. Images imported from it stay. This cannot be undone.`,
+                option: composite && app.childCount ? "Also delete the child apps it created" : undefined,
+                disabledReason: deleteRefused,
+                onDelete: (withChildren) => remove.mutateAsync({ id: app.id, withChildren }),
+                listPath: "/apps",
+              }
         }
       >
         {canImport(app) ? <ImportAppButton app={app} /> : null}
@@ -96,29 +117,7 @@ function AppView({ app }: { app: AppDto }) {
         ) : null}
         <LockActions app={app} disabled={!canManage} />
         {fromCatalog ? null : <EditAppButton app={app} disabled={!!manageRefused} />}
-        {fromCatalog ? null : (
-          <DeleteAction
-            variant="button"
-            kind="app"
-            name={app.name}
-            consequence={
-              composite
-                ? `The app ${app.name} will be deleted from marketplace ${refName(app.marketplace)}. Its child apps stay unless you also delete the ones its publish created (apps it reused, or that another app uses, always stay). Templates and images imported from it stay. This cannot be undone.`
-                : `The app ${app.name} and its bytes in marketplace ${refName(app.marketplace)} will be deleted. Images imported from it stay. This cannot be undone.`
-            }
-            option={composite && app.childCount ? "Also delete the child apps it created" : undefined}
-            disabledReason={deleteRefused}
-            onDelete={(withChildren) => remove.mutateAsync({ id: app.id, withChildren })}
-            onDeleted={() => router.push("/apps")}
-          />
-        )}
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {app.id} · {APP_TYPE_LABELS[app.type]}
-        {composite && app.childCount ? ` (${partsText(app.childCount)})` : ""} · marketplace {refName(app.marketplace)}{" "}
-        · zone <ZoneLink zone={app.zone} local={app.zone.id === zone.id} path={`/apps/${app.id}`} /> · created{" "}
-        {formatDateTime(app.createdAt)}
-      </Text>
+      </DetailHeader>
       <Stack gap="md" mb="md" maw={760}>
         {app.state === "ERROR" ? (
           <Alert color="red" role="alert" title="The app failed">

@@ -1,15 +1,17 @@
 "use client";
 
-import { Group, SegmentedControl, Select, Stack } from "@mantine/core";
+import { Group, SegmentedControl, Select, Stack, Text } from "@mantine/core";
+import { ColumnChooser } from "@/components/ui/column-chooser";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import { AppCards } from "./app-cards";
 import { AppFilterBar, type AppFilterName } from "./app-filters";
-import { AppsTable } from "./apps-table";
+import { AppsTable, appColumns } from "./apps-table";
+import { appsLabel } from "./catalog-format";
 import { useApps } from "./queries";
 
 const VIEWS = [
-  { value: "table", label: "Table" },
   { value: "cards", label: "Cards" },
+  { value: "table", label: "Table" },
 ];
 /** Cards have no column headers to sort by: the same sorts as "sort:order" choices. */
 const CARD_SORTS = [
@@ -28,25 +30,38 @@ interface AppsCatalogProps {
   marketplaceId?: number;
 }
 
-/** The catalog: every app you may use, searched and filtered, as a table or as cards. */
+/**
+ * The catalog: every app you may use, searched and filtered, as cards (the storefront people
+ * land on) or as a table whose columns they choose. A marketplace's Apps tab opens on the table.
+ * The view other than the default is kept in the URL (`view`).
+ */
 export function AppsCatalog({ list, marketplaceId }: AppsCatalogProps) {
-  const view = list.filters.view ?? "table";
+  const defaultView = marketplaceId ? "table" : "cards";
+  const view = list.filters.view === "table" || list.filters.view === "cards" ? list.filters.view : defaultView;
   const { view: _view, ...query } = list.query;
   const apps = useApps(marketplaceId ? { ...query, marketplaceId } : query);
   const results = { list, data: apps.data, isFetching: apps.isFetching, error: apps.error };
   const sort = `${list.params.sort}:${list.params.order}`;
+  const withMarketplace = !marketplaceId;
 
   return (
     <Stack gap="sm">
-      <AppFilterBar list={list} withMarketplace={!marketplaceId} />
+      <AppFilterBar list={list} withMarketplace={withMarketplace} />
       <Group gap="sm" justify="space-between">
-        <SegmentedControl
-          aria-label="View"
-          data={VIEWS}
-          value={view}
-          onChange={(v) => list.update({ page: list.params.page, filters: { view: v === "table" ? null : v } })}
-          size="xs"
-        />
+        <Group gap="sm">
+          <SegmentedControl
+            aria-label="View"
+            data={VIEWS}
+            value={view}
+            onChange={(v) => list.update({ page: list.params.page, filters: { view: v === defaultView ? null : v } })}
+            size="xs"
+          />
+          {apps.data ? (
+            <Text size="sm" c="dimmed" aria-live="polite">
+              {appsLabel(apps.data.total)}
+            </Text>
+          ) : null}
+        </Group>
         {view === "cards" ? (
           <Select
             aria-label="Sort by"
@@ -61,9 +76,11 @@ export function AppsCatalog({ list, marketplaceId }: AppsCatalogProps) {
             size="xs"
             w={140}
           />
-        ) : null}
+        ) : (
+          <ColumnChooser {...appColumns(withMarketplace)} />
+        )}
       </Group>
-      {view === "cards" ? <AppCards {...results} /> : <AppsTable {...results} withMarketplace={!marketplaceId} />}
+      {view === "cards" ? <AppCards {...results} /> : <AppsTable {...results} withMarketplace={withMarketplace} />}
     </Stack>
   );
 }

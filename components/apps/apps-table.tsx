@@ -1,19 +1,25 @@
 "use client";
 
 import Link from "next/link";
-import { Anchor, Avatar, Badge, Group, Stack, Text, Tooltip } from "@mantine/core";
-import { IconDisc, IconLock, IconSitemap, IconTemplate, type Icon } from "@tabler/icons-react";
-import type { DataTableColumn } from "mantine-datatable";
+import { Anchor, Group, Stack, Text } from "@mantine/core";
 import type { Page } from "@/components/api/types";
-import { RefLink } from "@/components/permissions/object-ref";
+import { isShown, RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
+import { formatDateTime } from "@/components/ui/format";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
+import type { ChoosableColumn } from "@/components/ui/column-choice";
+import { useShownColumns } from "@/components/ui/column-chooser";
 import { ResourceTable } from "@/components/ui/resource-table";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { AppDto } from "./api";
 import { AppActivity } from "./app-activity";
+import { useAppBulkActions } from "./app-bulk-actions";
 import type { AppFilterName } from "./app-filters";
+import { AppLogo, AppName, AppTags } from "./app-pieces";
 import { APP_TYPE_LABELS, partsText } from "./app-state";
+
+export { AppLogo, AppName, AppTags, AppTypeBadge } from "./app-pieces";
 
 const dash = (
   <Text span c="dimmed">
@@ -21,85 +27,35 @@ const dash = (
   </Text>
 );
 
-/** The app's name, linked, with a lock icon when a user locked it. */
-export function AppName({ app }: { app: AppDto }) {
+/** A cell's text on one line, cut at `maw` with "…", whole in its tooltip. */
+function OneLine({ text, maw }: { text: string; maw: string | number }) {
+  if (!text) return dash;
   return (
-    <Group gap={4} wrap="nowrap">
-      <Anchor component={Link} href={`/apps/${app.id}`}>
-        {app.name}
-      </Anchor>
-      {app.lockLevel ? (
-        <Tooltip label={`Locked (${app.lockLevel})`}>
-          <IconLock size={14} role="img" aria-label={`Locked (${app.lockLevel})`} />
-        </Tooltip>
-      ) : null}
-    </Group>
+    <Text size="sm" truncate="end" maw={maw} title={text}>
+      {text}
+    </Text>
   );
 }
-
-const TYPE_ICONS: Record<AppDto["type"], Icon> = {
-  IMAGE: IconDisc,
-  VMTEMPLATE: IconTemplate,
-  SERVICE_TEMPLATE: IconSitemap,
-};
 
 /**
- * The logo a public catalog gives, at a fixed size, or an icon of the app's type when there is
- * none or it does not load. Decorative: the name is always next to it. The catalog's host sees
- * no referrer.
+ * The catalog's columns. Name, type, marketplace, state, version, size and tags fit on one line
+ * each at 1440 px (long values end in "…", whole in their tooltip); the others are in the
+ * Columns menu (`hideable`), and the rarely needed ones start hidden.
  */
-export function AppLogo({ app, size = 40 }: { app: AppDto; size?: number }) {
-  const TypeIcon = TYPE_ICONS[app.type];
-  return (
-    <Avatar
-      src={app.logoUrl || null}
-      alt=""
-      size={size}
-      radius="sm"
-      variant="light"
-      color={app.type === "IMAGE" ? "blue" : "grape"}
-      imageProps={{ loading: "lazy", referrerPolicy: "no-referrer", width: size, height: size }}
-      styles={{ image: { objectFit: "contain" } }}
-    >
-      <TypeIcon size={Math.round(size * 0.55)} aria-hidden />
-    </Avatar>
-  );
-}
-
-/** The app's type, and how many parts a composite app has ("3 parts"). */
-export function AppTypeBadge({ app }: { app: AppDto }) {
-  const parts = partsText(app.childCount);
-  return (
-    <Badge size="sm" variant="light" color={app.type === "IMAGE" ? "blue" : "grape"} tt="none">
-      {APP_TYPE_LABELS[app.type]}
-      {parts ? ` · ${parts}` : ""}
-    </Badge>
-  );
-}
-
-export function AppTags({ tags }: { tags: string[] }) {
-  return (
-    <Group gap={4}>
-      {tags.map((t) => (
-        <Badge key={t} size="sm" variant="outline" color="gray" tt="none">
-          {t}
-        </Badge>
-      ))}
-    </Group>
-  );
-}
-
-function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
+function columnsFor(withMarketplace: boolean): ChoosableColumn<AppDto>[] {
+  const secondary = { hideable: true, noWrap: true } as const;
+  const hidden = { ...secondary, hiddenByDefault: true } as const;
   return [
-    { accessor: "id", title: "ID", sortable: true, width: 70 },
+    { accessor: "id", title: "ID", sortable: true, width: 70, ...hidden },
     {
       accessor: "name",
       title: "Name",
       sortable: true,
+      noWrap: true,
       render: (a) => (
         <Group gap="xs" wrap="nowrap">
           <AppLogo app={a} size={24} />
-          <AppName app={a} />
+          <AppName app={a} maxWidth="clamp(160px, 20vw, 380px)" />
         </Group>
       ),
     },
@@ -107,7 +63,7 @@ function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
       accessor: "type",
       title: "Type",
       sortable: true,
-      noWrap: true,
+      ...secondary,
       render: (a) => (
         <Stack gap={0}>
           <Text size="sm">{APP_TYPE_LABELS[a.type]}</Text>
@@ -124,18 +80,32 @@ function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
           {
             accessor: "marketplace",
             title: "Marketplace",
-            render: (a) => (
-              <RefLink kind="marketplace" href={`/marketplaces/${a.marketplace.id}`} value={a.marketplace} />
-            ),
-          } satisfies DataTableColumn<AppDto>,
+            ...secondary,
+            render: (a) =>
+              isShown(a.marketplace) ? (
+                <Anchor
+                  component={Link}
+                  href={`/marketplaces/${a.marketplace.id}`}
+                  size="sm"
+                  display="block"
+                  truncate="end"
+                  maw="clamp(120px, 12vw, 240px)"
+                  title={a.marketplace.name}
+                >
+                  {a.marketplace.name}
+                </Anchor>
+              ) : (
+                <RefLink kind="marketplace" href={`/marketplaces/${a.marketplace.id}`} value={a.marketplace} />
+              ),
+          } satisfies ChoosableColumn<AppDto>,
         ]
       : []),
-    { accessor: "zone", title: "Zone", render: (a) => a.zone.name },
     {
       accessor: "state",
       title: "State",
       sortable: true,
-      width: 220,
+      width: 130,
+      hideable: true,
       render: (a) => (
         <Stack gap={4}>
           <StateBadge state={a.state} />
@@ -143,21 +113,53 @@ function columnsFor(withMarketplace: boolean): DataTableColumn<AppDto>[] {
         </Stack>
       ),
     },
-    { accessor: "version", title: "Version", sortable: true, render: (a) => a.version || dash },
+    {
+      accessor: "version",
+      title: "Version",
+      sortable: true,
+      ...secondary,
+      render: (a) => <OneLine text={a.version} maw={130} />,
+    },
     {
       accessor: "sizeBytes",
       title: "Size",
       sortable: true,
       textAlign: "right",
-      noWrap: true,
+      ...secondary,
       render: (a) => (a.sizeBytes ? formatBytes(a.sizeBytes) : dash),
     },
-    { accessor: "format", title: "Format", render: (a) => a.format || dash },
-    { accessor: "hypervisor", title: "Hypervisor", render: (a) => a.hypervisor || dash },
-    { accessor: "architecture", title: "Architecture", render: (a) => a.architecture || dash },
-    { accessor: "tags", title: "Tags", render: (a) => <AppTags tags={a.tags} /> },
-    { accessor: "owner", title: "Owner", render: (a) => a.owner.name },
+    {
+      accessor: "tags",
+      title: "Tags",
+      ...secondary,
+      render: (a) => (a.tags.length ? <AppTags tags={a.tags} max={2} maxChars={16} nowrap /> : dash),
+    },
+    { accessor: "zone", title: "Zone", ...hidden, render: (a) => a.zone.name },
+    { accessor: "format", title: "Format", ...hidden, render: (a) => a.format || dash },
+    { accessor: "hypervisor", title: "Hypervisor", ...hidden, render: (a) => a.hypervisor || dash },
+    { accessor: "architecture", title: "Architecture", ...hidden, render: (a) => a.architecture || dash },
+    { accessor: "owner", title: "Owner", ...hidden, render: (a) => a.owner.name },
+    {
+      accessor: "createdAt",
+      title: "Created",
+      sortable: true,
+      ...hidden,
+      render: (a) => formatDateTime(a.createdAt),
+    },
   ];
+}
+
+// built once: the Columns menu and the table read the same columns
+const COLUMNS = { catalog: columnsFor(true), marketplace: columnsFor(false) };
+
+/**
+ * The columns of the catalog's table (with the marketplace column) or of a marketplace's Apps
+ * tab, and the key under which the browser keeps which of them are shown.
+ */
+export function appColumns(withMarketplace: boolean) {
+  return withMarketplace
+    ? { columns: COLUMNS.catalog, storeKey: "apps" }
+    : { columns: COLUMNS.marketplace, storeKey: "marketplace-apps" };
 }
 
 interface AppsTableProps {
@@ -169,15 +171,29 @@ interface AppsTableProps {
 }
 
 export function AppsTable({ list, data, isFetching, error, withMarketplace }: AppsTableProps) {
+  const { columns, storeKey } = appColumns(withMarketplace);
+  const shownColumns = useShownColumns(storeKey, columns);
+  const selection = useBulkSelection(list.query, data?.items);
+  const bulkActions = useAppBulkActions();
   return (
-    <ResourceTable
-      label="Apps"
-      list={list}
-      data={data}
-      isFetching={isFetching}
-      error={error}
-      columns={columnsFor(withMarketplace)}
-      noRecordsText="No apps match"
-    />
+    <>
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(a) => a.name}
+        noun={{ one: "app" }}
+        actions={bulkActions}
+      />
+      <ResourceTable
+        label="Apps"
+        list={list}
+        data={data}
+        isFetching={isFetching}
+        error={error}
+        columns={shownColumns}
+        noRecordsText="No apps match"
+        selection={{ ...selection, describe: (a) => a.name }}
+      />
+    </>
   );
 }

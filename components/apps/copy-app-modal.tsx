@@ -1,15 +1,17 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconCopy } from "@tabler/icons-react";
 import { useSession } from "@/components/auth/session-context";
 import { useAllMarketplaces } from "@/components/markets/queries";
 import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate, selected } from "@/components/ui/schema-validate";
+import { copyAppBody } from "@/lib/apps/app-schemas";
 import type { AppDto } from "./api";
 import { lockRefusal, partsText } from "./app-state";
 import { useCopyApp } from "./queries";
@@ -28,17 +30,17 @@ function useCanCopy(app: AppDto): boolean {
  * child apps, into a private marketplace of this zone.
  */
 export function CopyAppButton({ app }: { app: AppDto }) {
-  const [opened, { open, close }] = useDisclosure(false);
   if (!useCanCopy(app)) return null;
   return (
-    <>
-      <Button variant="default" leftSection={<IconCopy size={16} aria-hidden />} onClick={open}>
-        Copy to marketplace
-      </Button>
-      <Modal opened={opened} onClose={close} title={`Copy app ${app.name} to a marketplace`} size="lg">
-        <CopyAppForm app={app} onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label="Copy to marketplace"
+      icon={<IconCopy size={16} aria-hidden />}
+      variant="default"
+      title={`Copy app ${app.name} to a marketplace`}
+      size="lg"
+    >
+      {(close) => <CopyAppForm app={app} onDone={close} />}
+    </ModalButton>
   );
 }
 
@@ -53,10 +55,7 @@ function CopyAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
   );
   const form = useForm({
     initialValues: { marketplaceId: "", name: app.name },
-    validate: {
-      marketplaceId: (v) => (v ? null : "choose a marketplace"),
-      name: (v) => (v.trim() ? null : "is required"),
-    },
+    validate: schemaValidate(copyAppBody.extend({ marketplaceId: selected(copyAppBody.shape.marketplaceId) })),
   });
 
   const submit = form.onSubmit((v) =>
@@ -98,14 +97,7 @@ function CopyAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
           {...form.getInputProps("marketplaceId")}
         />
         <TextInput label="Name" autoComplete="off" {...form.getInputProps("name")} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={copy.isPending}>
-            Copy
-          </Button>
-        </Group>
+        <FormActions submitLabel="Copy" pending={copy.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { useRouter } from "next/navigation";
-import { Button, Group, Modal, NativeSelect, Stack, Switch, Text, TextInput, Tooltip } from "@mantine/core";
+import { Button, Modal, NativeSelect, Stack, Switch, Text, TextInput, Tooltip } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { IconDownload } from "@tabler/icons-react";
@@ -13,7 +13,10 @@ import { ALL_DATASTORES, useDatastores } from "@/components/datastores/queries";
 import { TYPES_BY_DATASTORE } from "@/components/images/image-state";
 import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate, selected } from "@/components/ui/schema-validate";
+import { importAppBody } from "@/lib/apps/app-schemas";
 import type { AppDto, ImportAppInput, ImportAppResult } from "./api";
 import { ImportPreview } from "./import-preview";
 import { useImportApp, useImportPreview } from "./queries";
@@ -115,10 +118,7 @@ function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
   const datastores = useImportTargets(app) ?? [];
   const form = useForm({
     initialValues: { datastoreId: "", name: app.name, createVmTemplate: true },
-    validate: {
-      datastoreId: (v) => (v ? null : "choose a datastore"),
-      name: (v) => (v.trim() ? null : "is required"),
-    },
+    validate: schemaValidate(importAppBody.extend({ datastoreId: selected(importAppBody.shape.datastoreId) })),
   });
   const { datastoreId, name, createVmTemplate } = form.values;
   const input = useMemo<ImportAppInput>(
@@ -203,14 +203,7 @@ function ImportAppForm({ app, onDone }: { app: AppDto; onDone: () => void }) {
           loading={!idle && (preview.isFetching || !current)}
           idle={idle}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={importApp.isPending} disabled={!!refusal}>
-            Import
-          </Button>
-        </Group>
+        <FormActions submitLabel="Import" pending={importApp.isPending} disabled={!!refusal} onCancel={onDone} />
       </Stack>
     </form>
   );

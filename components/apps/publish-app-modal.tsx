@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Alert, Button, Group, Modal, NativeSelect, Skeleton, Stack, Tooltip } from "@mantine/core";
+import { Alert, Button, Modal, NativeSelect, Skeleton, Stack, Tooltip } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconBuildingStore } from "@tabler/icons-react";
@@ -9,6 +9,7 @@ import { useSession } from "@/components/auth/session-context";
 import { useAllMarketplaces } from "@/components/markets/queries";
 import { refName } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import { AppMetadataFields } from "./app-fields";
 import {
@@ -175,14 +176,7 @@ function PublishAppForm({
             {publishPreview(plan, form.values, chosen.name)}
           </Alert>
         ) : null}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={publish.isPending}>
-            Publish
-          </Button>
-        </Group>
+        <FormActions submitLabel="Publish" pending={publish.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

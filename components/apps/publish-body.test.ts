@@ -135,9 +135,9 @@ describe("publishErrors", () => {
   it("asks for a marketplace, a name and a version", () => {
     const v = { ...initialPublishValues(imagePlan), name: " ", version: "" };
     expect(publishErrors(imagePlan, v)).toEqual({
-      marketplaceId: "choose a marketplace",
-      name: "is required",
-      version: "is required",
+      marketplaceId: "Marketplace is required",
+      name: "Name is required",
+      version: "Version is required",
     });
   });
 
@@ -147,12 +147,12 @@ describe("publishErrors", () => {
       x.roles[1].mode = "reuse";
     });
     expect(publishErrors(servicePlan, v)).toEqual({
-      "roles.0.disks.1.appId": "choose an app to reuse",
-      "roles.1.appId": "choose an app to reuse",
-      "roles.2.appId": "choose an app to reuse",
+      "roles.0.disks.1.appId": "Choose an app to reuse",
+      "roles.1.appId": "Choose an app to reuse",
+      "roles.2.appId": "Choose an app to reuse",
     });
     const vm = filled(vmPlan, (x) => (x.disks[1] = { mode: "reuse", appId: null }));
-    expect(publishErrors(vmPlan, vm)).toEqual({ "disks.1.appId": "choose an app to reuse" });
+    expect(publishErrors(vmPlan, vm)).toEqual({ "disks.1.appId": "Choose an app to reuse" });
   });
 
   it("ignores the disks of a reused role and refuses to publish a role without a VM template", () => {
@@ -169,7 +169,7 @@ describe("a disk whose image is gone", () => {
   it("starts as a reuse and cannot be published", () => {
     const v = filled(gonePlan);
     expect(v.disks.map((d) => d.mode)).toEqual(["publish", "reuse"]);
-    expect(publishErrors(gonePlan, v)).toEqual({ "disks.1.appId": "choose an app to reuse" });
+    expect(publishErrors(gonePlan, v)).toEqual({ "disks.1.appId": "Choose an app to reuse" });
     v.disks[1].mode = "publish";
     expect(publishErrors(gonePlan, v)).toEqual({ "disks.1": "Image #12 no longer exists" });
   });

@@ -1,5 +1,8 @@
+import { z } from "zod";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { publishAppBody } from "@/lib/apps/app-schemas";
 import type { PublishAppInput } from "./api";
-import { appFormValidate, appFormValues, appMetadataBody, type AppFormValues } from "./app-form";
+import { appFormValues, appMetadataBody, type AppFormValues } from "./app-form";
 
 /** What can be published: an image, a VM template (with its disk images) or a service template. */
 export type PublishSource =
@@ -78,16 +81,15 @@ export function withoutChosenApps(values: Pick<PublishFormValues, "disks" | "rol
   };
 }
 
-const REUSE_MISSING = "choose an app to reuse";
+const REUSE_MISSING = "Choose an app to reuse";
 
-/** The errors the dialog can tell before asking the server, keyed by field path. */
+/**
+ * The errors the dialog can tell before asking the server, keyed by field path: the API's rules
+ * for the body the form sends, and the choices this plan leaves open.
+ */
 export function publishErrors(plan: PublishPlan, v: PublishFormValues): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!v.marketplaceId) errors.marketplaceId = "choose a marketplace";
-  const name = appFormValidate.name(v.name);
-  if (name) errors.name = name;
-  const version = appFormValidate.version(v.version);
-  if (version) errors.version = version;
+  const body = z.preprocess((values) => publishBody(plan, values as PublishFormValues), publishAppBody);
+  const errors = schemaValidate(body)(v) as Record<string, string>;
   const checkDisks = (slots: DiskSlot[], disks: DiskChoice[], prefix: string) =>
     disks.forEach((d, i) => {
       if (d.mode === "reuse" && !d.appId) errors[`${prefix}${i}.appId`] = REUSE_MISSING;

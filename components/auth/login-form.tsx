@@ -5,6 +5,8 @@ import { Alert, Button, Paper, Stack, TextInput, Title } from "@mantine/core";
 import { PasswordField } from "@/components/ui/password-field";
 import { useForm } from "@mantine/form";
 import { ApiError } from "@/components/api/client";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { signInBody } from "@/lib/users/user-schemas";
 import { signIn } from "./api";
 
 /** Only same-site paths: `?next=//evil.example` must not send anyone elsewhere. */
@@ -16,10 +18,7 @@ export function LoginForm({ next }: { next?: string }) {
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
     initialValues: { username: "", password: "" },
-    validate: {
-      username: (v) => (v.trim() ? null : "Enter your username"),
-      password: (v) => (v ? null : "Enter your password"),
-    },
+    validate: schemaValidate(signInBody),
   });
 
   const submit = form.onSubmit(async (values) => {

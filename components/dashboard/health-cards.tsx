@@ -7,6 +7,7 @@ import { useSession } from "@/components/auth/session-context";
 import { AppLogo } from "@/components/apps/apps-table";
 import { APP_TYPE_LABELS } from "@/components/apps/app-state";
 import { useApps } from "@/components/apps/queries";
+import { countOf } from "@/components/ui/bulk-plan";
 import { CapacityBar } from "@/components/datastores/capacity-bar";
 import { useDatastores } from "@/components/datastores/queries";
 import { JobProgress } from "@/components/jobs/job-progress";
@@ -136,11 +137,11 @@ export function MarketplacesCard() {
                     {m.name}
                   </Anchor>
                   <Text size="xs" c="dimmed">
-                    {m.driverLabel} · {m.appCount} apps ·{" "}
+                    {m.driverLabel} · {countOf(m.appCount, { one: "app" })} ·{" "}
                     {m.monitoredAt ? `monitored ${formatDateTime(m.monitoredAt)}` : "not monitored yet"}
                   </Text>
                 </div>
-                <Stack gap={4} align="flex-end" maw={280}>
+                <Stack gap={4} align="flex-end" maw={280} style={{ flexShrink: 0 }}>
                   <StateBadge state={m.state} />
                   <MonitorFailure market={m} />
                 </Stack>

@@ -1,15 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Group, Tabs, Text } from "@mantine/core";
+import { Tabs } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
 import { ImagesTable, IMAGE_LIST_DEFAULTS } from "@/components/images/images-table";
 import { holdsRight } from "@/components/permissions/bits";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
-import { PageHeader } from "@/components/ui/page-header";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
@@ -25,7 +23,6 @@ export function DatastoreDetail({ id }: { id: number }) {
 
 function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
   const update = useUpdateDatastore();
-  const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteDatastore();
   const invalidate = useInvalidateDatastores();
@@ -34,13 +31,18 @@ function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
 
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {datastore.name}
-            <StateBadge state={datastore.state} />
-          </Group>
-        }
+      <DetailHeader
+        name={datastore.name}
+        badges={<StateBadge state={datastore.state} />}
+        meta={`ID ${datastore.id} · ${datastore.type} datastore · zone ${datastore.zone.name} · created ${formatDateTime(datastore.createdAt)}`}
+        remove={{
+          kind: "datastore",
+          name: datastore.name,
+          consequence: `The datastore ${datastore.name} will be deleted. Only an empty datastore can be deleted; a directory you chose is left on disk.`,
+          disabledReason: canManage ? undefined : "You need MANAGE permission on this datastore",
+          onDelete: () => remove.mutateAsync(datastore.id),
+          listPath: "/datastores",
+        }}
       >
         <EnableToggle
           what="Datastore"
@@ -50,20 +52,7 @@ function DatastoreView({ datastore }: { datastore: DatastoreDto }) {
           disabled={!canManage}
         />
         <DatastoreFormButton datastore={datastore} disabled={!canManage} />
-        <DeleteAction
-          variant="button"
-          kind="datastore"
-          name={datastore.name}
-          consequence={`The datastore ${datastore.name} will be deleted. Only an empty datastore can be deleted; a directory you chose is left on disk.`}
-          disabledReason={canManage ? undefined : "You need MANAGE permission on this datastore"}
-          onDelete={() => remove.mutateAsync(datastore.id)}
-          onDeleted={() => router.push("/datastores")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {datastore.id} · {datastore.type} datastore · zone {datastore.zone.name} · created{" "}
-        {formatDateTime(datastore.createdAt)}
-      </Text>
+      </DetailHeader>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

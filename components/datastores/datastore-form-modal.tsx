@@ -1,11 +1,13 @@
 "use client";
 
-import { Button, Group, Modal, NativeSelect, NumberInput, Stack, Textarea, TextInput } from "@mantine/core";
+import { NativeSelect, NumberInput, Stack, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconEdit, IconPlus } from "@tabler/icons-react";
 import { useSession } from "@/components/auth/session-context";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { blank, schemaValidate } from "@/components/ui/schema-validate";
+import { createDatastoreBody } from "@/lib/datastores/datastore-schemas";
 import type { DatastoreDto } from "./api";
 import { useCreateDatastore, useUpdateDatastore } from "./queries";
 
@@ -21,29 +23,27 @@ const FORMAT_OPTIONS = [
 
 /** "Create datastore" without a datastore, "Edit" with one. */
 export function DatastoreFormButton({ datastore, disabled }: { datastore?: DatastoreDto; disabled?: boolean }) {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      {datastore ? (
-        <Button variant="default" leftSection={<IconEdit size={16} aria-hidden />} onClick={open} disabled={disabled}>
-          Edit
-        </Button>
-      ) : (
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open} disabled={disabled}>
-          Create datastore
-        </Button>
-      )}
-      <Modal
-        opened={opened}
-        onClose={close}
-        title={datastore ? `Edit datastore ${datastore.name}` : "Create datastore"}
-        size="lg"
-      >
-        <DatastoreForm datastore={datastore} onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label={datastore ? "Edit" : "Create datastore"}
+      icon={datastore ? <IconEdit size={16} aria-hidden /> : <IconPlus size={16} aria-hidden />}
+      variant={datastore ? "default" : undefined}
+      disabled={disabled}
+      title={datastore ? `Edit datastore ${datastore.name}` : "Create datastore"}
+      size="lg"
+    >
+      {(close) => <DatastoreForm datastore={datastore} onDone={close} />}
+    </ModalButton>
   );
 }
+
+/** The API's rules over the form's values: an empty limit is none, an empty directory the default. */
+const validate = schemaValidate(
+  createDatastoreBody.extend({
+    limitMb: blank(null, createDatastoreBody.shape.limitMb),
+    basePath: blank(undefined, createDatastoreBody.shape.basePath),
+  }),
+);
 
 /** Everyone with the DATASTORE create right (admins always) may create one. */
 export function useCanCreateDatastore(): boolean {
@@ -64,10 +64,7 @@ function DatastoreForm({ datastore, onDone }: { datastore?: DatastoreDto; onDone
       description: datastore?.description ?? "",
       basePath: "",
     },
-    validate: {
-      name: (v) => (v.trim() ? null : "is required"),
-      basePath: (v) => (!v.trim() || v.trim().startsWith("/") ? null : "must be an absolute path"),
-    },
+    validate,
   });
 
   const submit = form.onSubmit((v) => {
@@ -121,14 +118,11 @@ function DatastoreForm({ datastore, onDone }: { datastore?: DatastoreDto; onDone
             {...form.getInputProps("basePath")}
           />
         ) : null}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending || update.isPending}>
-            {datastore ? "Save" : "Create"}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={datastore ? "Save" : "Create"}
+          pending={create.isPending || update.isPending}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

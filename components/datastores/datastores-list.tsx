@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Anchor, Badge, Group, Select, Stack } from "@mantine/core";
 import type { DataTableColumn } from "mantine-datatable";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -11,6 +12,7 @@ import { StateBadge } from "@/components/ui/state-badge";
 import { useListUrlState } from "@/components/ui/use-list-url-state";
 import type { DatastoreDto } from "./api";
 import { CapacityBar } from "./capacity-bar";
+import { useDatastoreBulkActions } from "./datastore-bulk-actions";
 import { DatastoreFormButton, useCanCreateDatastore } from "./datastore-form-modal";
 import { useDatastores } from "./queries";
 
@@ -71,6 +73,8 @@ export function DatastoresList() {
   const list = useListUrlState({ sort: "id", filters: ["type", "enabled"] as const });
   const datastores = useDatastores(list.query);
   const canCreate = useCanCreateDatastore();
+  const selection = useBulkSelection(list.query, datastores.data?.items);
+  const bulkActions = useDatastoreBulkActions();
 
   const chips = [
     ...(list.filters.type ? [{ key: "type", label: "Type", value: list.filters.type }] : []),
@@ -108,6 +112,13 @@ export function DatastoresList() {
         />
       </Group>
       <FilterChips filters={chips} onRemove={(key) => list.update({ filters: { [key]: null } })} />
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(d) => d.name}
+        noun={{ one: "datastore" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="Datastores"
         list={list}
@@ -116,6 +127,7 @@ export function DatastoresList() {
         error={datastores.error}
         columns={columns}
         noRecordsText="No datastores match"
+        selection={{ ...selection, describe: (d) => d.name }}
       />
     </Stack>
   );

@@ -1,25 +1,21 @@
 "use client";
 
-import { Button, Group, Modal, Stack } from "@mantine/core";
+import { Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { createGroupBody } from "@/lib/groups/group-schemas";
 import { DEFAULT_GROUP_CREATE_RIGHTS } from "@/lib/permissions/resources";
 import { GroupFields, type GroupFormValues } from "./group-fields";
 import { useCreateGroup } from "./queries";
 
 export function CreateGroupButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Create group
-      </Button>
-      <Modal opened={opened} onClose={close} title="Create group" size="lg">
-        <CreateGroupForm onDone={close} />
-      </Modal>
-    </>
+    <ModalButton label="Create group" icon={<IconPlus size={16} aria-hidden />} title="Create group" size="lg">
+      {(close) => <CreateGroupForm onDone={close} />}
+    </ModalButton>
   );
 }
 
@@ -27,7 +23,7 @@ function CreateGroupForm({ onDone }: { onDone: () => void }) {
   const create = useCreateGroup();
   const form = useForm<GroupFormValues>({
     initialValues: { name: "", description: "", createRights: [...DEFAULT_GROUP_CREATE_RIGHTS] },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(createGroupBody),
   });
   const submit = form.onSubmit((v) =>
     create.mutate(v, {
@@ -42,14 +38,7 @@ function CreateGroupForm({ onDone }: { onDone: () => void }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         <GroupFields form={form} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create" pending={create.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -1,16 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Badge, Group, Stack, Tabs, Text } from "@mantine/core";
+import { Badge, Stack, Tabs, Text } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
 import { QuotaPanel } from "@/components/quotas/quota-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import type { GroupDetailDto } from "./api";
 import { GroupInfoForm } from "./group-info-form";
 import { CreateRightsBadges } from "./group-fields";
+import { groupDeleteConsequence, groupDeleteRefusal } from "./groups-list";
 import { GroupMembers } from "./group-members";
 import { useDeleteGroup, useGroup } from "./queries";
 
@@ -20,44 +19,33 @@ export function GroupDetail({ id }: { id: number }) {
 }
 
 function GroupView({ group }: { group: GroupDetailDto }) {
-  const router = useRouter();
   const { isAdmin } = useSession().user;
   const remove = useDeleteGroup();
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {group.name}
-            {group.builtin ? (
-              <Badge color="gray" variant="light">
-                Built-in
-              </Badge>
-            ) : null}
-          </Group>
+      <DetailHeader
+        name={group.name}
+        badges={
+          group.builtin ? (
+            <Badge color="gray" variant="light">
+              Built-in
+            </Badge>
+          ) : null
         }
-      >
-        {isAdmin ? (
-          <DeleteAction
-            variant="button"
-            kind="group"
-            name={group.name}
-            consequence={`The group ${group.name} and its create rights will be deleted; VDCs lose it.`}
-            disabledReason={
-              group.builtin
-                ? "Built-in groups cannot be deleted"
-                : group.members.length > 0
-                  ? "Remove the members first"
-                  : undefined
-            }
-            onDelete={() => remove.mutateAsync(group.id)}
-            onDeleted={() => router.push("/groups")}
-          />
-        ) : null}
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {group.id} · created {formatDateTime(group.createdAt)}
-      </Text>
+        meta={`ID ${group.id} · created ${formatDateTime(group.createdAt)}`}
+        remove={
+          isAdmin
+            ? {
+                kind: "group",
+                name: group.name,
+                consequence: groupDeleteConsequence(group),
+                disabledReason: groupDeleteRefusal(group),
+                onDelete: () => remove.mutateAsync(group.id),
+                listPath: "/groups",
+              }
+            : undefined
+        }
+      />
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

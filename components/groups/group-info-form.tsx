@@ -3,6 +3,8 @@
 import { Button, Group, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { formSaveCallbacks } from "@/components/ui/save-form";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { groupFields } from "@/lib/groups/group-schemas";
 import type { GroupDetailDto } from "./api";
 import { GroupFields, type GroupFormValues } from "./group-fields";
 import { useUpdateGroup } from "./queries";
@@ -18,7 +20,7 @@ export function GroupInfoForm({ group }: { group: GroupDetailDto }) {
   const update = useUpdateGroup();
   const form = useForm<GroupFormValues>({
     initialValues: valuesOf(group),
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(groupFields),
   });
   const isAdminsGroup = group.builtin && group.name === "admins";
 

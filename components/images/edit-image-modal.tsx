@@ -1,27 +1,21 @@
 "use client";
 
-import { Button, Group, Modal, NativeSelect, Stack, Textarea, TextInput } from "@mantine/core";
+import { NativeSelect, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
-import { IconEdit } from "@tabler/icons-react";
 import { useDatastore } from "@/components/datastores/queries";
 import { isShown } from "@/components/permissions/object-ref";
-import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { changedFields, EditButton, EditForm } from "@/components/ui/edit-modal";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { imageFields } from "@/lib/images/image-schemas";
 import type { ImageDto } from "./api";
 import { IMAGE_TYPES, TYPES_BY_DATASTORE } from "./image-state";
 import { useUpdateImage } from "./queries";
 
 export function EditImageButton({ image, disabled }: { image: ImageDto; disabled?: boolean }) {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button variant="default" leftSection={<IconEdit size={16} aria-hidden />} onClick={open} disabled={disabled}>
-        Edit
-      </Button>
-      <Modal opened={opened} onClose={close} title={`Edit image ${image.name}`} size="lg">
-        <EditImageForm image={image} onDone={close} />
-      </Modal>
-    </>
+    <EditButton kind="image" name={image.name} disabled={disabled}>
+      {(close) => <EditImageForm image={image} onDone={close} />}
+    </EditButton>
   );
 }
 
@@ -33,43 +27,20 @@ function EditImageForm({ image, onDone }: { image: ImageDto; onDone: () => void 
   const types = datastore ? TYPES_BY_DATASTORE[datastore.type] : IMAGE_TYPES;
   const form = useForm({
     initialValues: { name: image.name, type: image.type as string, description: image.description },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(imageFields),
   });
-
-  const submit = form.onSubmit((v) => {
-    const patch = {
-      ...(v.name.trim() !== image.name ? { name: v.name.trim() } : {}),
-      ...(v.type !== image.type ? { type: v.type as ImageDto["type"] } : {}),
-      ...(v.description !== image.description ? { description: v.description } : {}),
-    };
-    if (Object.keys(patch).length === 0) return onDone();
-    update.mutate(
-      { id: image.id, patch },
-      {
-        onSuccess: (saved) => {
-          notifySuccess(`Image ${saved.name} saved`);
-          onDone();
-        },
-        onError: (err) => notifyError(err, form),
-      },
-    );
-  });
-
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        <TextInput label="Name" data-autofocus autoComplete="off" {...form.getInputProps("name")} />
-        <NativeSelect label="Type" data={[...new Set([image.type, ...types])]} {...form.getInputProps("type")} />
-        <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <EditForm
+      form={form}
+      kind="Image"
+      patchOf={(v) => changedFields({ ...v, name: v.name.trim(), type: v.type as ImageDto["type"] }, image)}
+      save={(patch) => update.mutateAsync({ id: image.id, patch })}
+      pending={update.isPending}
+      onDone={onDone}
+    >
+      <TextInput label="Name" data-autofocus autoComplete="off" {...form.getInputProps("name")} />
+      <NativeSelect label="Type" data={[...new Set([image.type, ...types])]} {...form.getInputProps("type")} />
+      <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+    </EditForm>
   );
 }

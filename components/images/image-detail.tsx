@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Alert, Button, Group, Stack, Tabs, Text } from "@mantine/core";
+import { Alert, Button, Stack, Tabs } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
@@ -9,10 +8,9 @@ import { JobsTable, JOB_LIST_DEFAULTS } from "@/components/jobs/jobs-table";
 import { holdsRight } from "@/components/permissions/bits";
 import { refName } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
@@ -32,7 +30,6 @@ export function ImageDetail({ id }: { id: number }) {
 
 function ImageView({ image }: { image: ImageDto }) {
   const update = useUpdateImage();
-  const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteImage();
   const invalidate = useInvalidateImages();
@@ -42,13 +39,19 @@ function ImageView({ image }: { image: ImageDto }) {
 
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {image.name}
-            <StateBadge state={image.state} />
-          </Group>
-        }
+      <DetailHeader
+        name={image.name}
+        badges={<StateBadge state={image.state} />}
+        meta={`ID ${image.id} · ${image.type} · datastore ${refName(image.datastore)} · created ${formatDateTime(image.createdAt)}`}
+        remove={{
+          kind: "image",
+          name: image.name,
+          consequence: `The image ${image.name} and its ${image.sizeBytes ? "bytes" : "partial upload"} will be deleted from datastore ${refName(image.datastore)}. This cannot be undone.`,
+          disabledReason: noManage,
+          // an upload still running from this page stops with the image (the server drops its bytes)
+          onDelete: () => remove.mutateAsync(image.id).then(() => dismissUpload(image.id)),
+          listPath: "/images",
+        }}
       >
         {canDownload(image) ? (
           <Button
@@ -79,20 +82,7 @@ function ImageView({ image }: { image: ImageDto }) {
           />
         ) : null}
         <EditImageButton image={image} disabled={!canManage} />
-        <DeleteAction
-          variant="button"
-          kind="image"
-          name={image.name}
-          consequence={`The image ${image.name} and its ${image.sizeBytes ? "bytes" : "partial upload"} will be deleted from datastore ${refName(image.datastore)}. This cannot be undone.`}
-          disabledReason={noManage}
-          // an upload still running from this page stops with the image (the server drops its bytes)
-          onDelete={() => remove.mutateAsync(image.id).then(() => dismissUpload(image.id))}
-          onDeleted={() => router.push("/images")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {image.id} · {image.type} · datastore {refName(image.datastore)} · created {formatDateTime(image.createdAt)}
-      </Text>
+      </DetailHeader>
       <Stack gap="md" mb="md" maw={760}>
         {image.state === "ERROR" ? (
           <Alert color="red" role="alert" title="The image failed">

@@ -2,10 +2,13 @@
 
 import { NativeSelect, Textarea, TextInput } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
+import { z } from "zod";
 import { useAllDatastores } from "@/components/datastores/queries";
 import { formatBytes } from "@/components/transfer/format";
 import { ApiError } from "@/components/api/client";
 import { notifyError } from "@/components/ui/notify";
+import { schemaValidate, selected } from "@/components/ui/schema-validate";
+import { uploadImageBody, urlImageBody } from "@/lib/images/image-schemas";
 import { IMAGE_TYPES, TYPES_BY_DATASTORE } from "./image-state";
 
 /** What "Upload image" and "Import from URL" ask for (each uses its part). */
@@ -33,15 +36,17 @@ export const imageFormInitialValues: ImageFormValues = {
   expectedSha256: "",
 };
 
-const hex = (digits: number) => (v: string) =>
-  !v.trim() || new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(v.trim()) ? null : `must be ${digits} hexadecimal digits`;
-
-export const imageFormValidate = {
-  name: (v: string) => (v.trim() ? null : "is required"),
-  datastoreId: (v: string) => (v ? null : "choose a datastore"),
-  expectedMd5: hex(32),
-  expectedSha256: hex(64),
-};
+/** The API's rules for each source, over the form's values (the datastore is a select's "12"). */
+export const urlFormValidate = schemaValidate(
+  urlImageBody.omit({ source: true }).extend({ datastoreId: selected(urlImageBody.shape.datastoreId) }),
+);
+export const uploadFormValidate = schemaValidate(
+  uploadImageBody.omit({ source: true, size: true, filename: true }).extend({
+    datastoreId: selected(uploadImageBody.shape.datastoreId),
+    // the file's size is checked by the API (an empty file is refused there, on this field)
+    file: z.custom<File | null>((f) => f != null, "Choose a file"),
+  }),
+);
 
 /** The create body's fields both sources share. */
 export function commonBody(v: ImageFormValues) {

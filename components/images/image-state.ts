@@ -4,7 +4,7 @@ import type { ImageDto } from "./api";
 export { TYPES_BY_DATASTORE } from "@/lib/images/image-rules";
 
 export const IMAGE_STATES = ["INIT", "LOCKED", "READY", "USED", "DISABLED", "ERROR"] as const;
-export const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT"] as const;
+export { IMAGE_TYPES } from "@/lib/images/image-schemas";
 
 export const isJobActive = (job: { state: string } | null | undefined) =>
   job?.state === "QUEUED" || job?.state === "RUNNING";

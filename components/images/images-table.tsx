@@ -8,12 +8,14 @@ import { useAllDatastores } from "@/components/datastores/queries";
 import { holdsRight, type Me } from "@/components/permissions/bits";
 import { RefLink } from "@/components/permissions/object-ref";
 import { formatBytes } from "@/components/transfer/format";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { ResourceTable } from "@/components/ui/resource-table";
 import { SearchInput } from "@/components/ui/search-input";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { ImageDto } from "./api";
+import { useImageBulkActions } from "./image-bulk-actions";
 import { ImageActivity } from "./image-activity";
 import { IMAGE_STATES, IMAGE_TYPES } from "./image-state";
 import { useImages } from "./queries";
@@ -97,6 +99,8 @@ export function ImagesTable({ list, datastoreId }: ImagesTableProps) {
   const me = useSession().user;
   const datastores = useAllDatastores();
   const images = useImages(datastoreId ? { ...list.query, datastoreId } : list.query);
+  const selection = useBulkSelection(list.query, images.data?.items);
+  const bulkActions = useImageBulkActions();
   const { filters, update } = list;
 
   const dsName = datastores.find((d) => String(d.id) === filters.datastoreId)?.name ?? filters.datastoreId ?? "";
@@ -142,6 +146,13 @@ export function ImagesTable({ list, datastoreId }: ImagesTableProps) {
         )}
       </Group>
       <FilterChips filters={chips} onRemove={(key) => update({ filters: { [key]: null } })} />
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(i) => i.name}
+        noun={{ one: "image" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="Images"
         list={list}
@@ -150,6 +161,7 @@ export function ImagesTable({ list, datastoreId }: ImagesTableProps) {
         error={images.error}
         columns={columnsFor(me, !datastoreId)}
         noRecordsText="No images match"
+        selection={{ ...selection, describe: (i) => i.name }}
       />
     </Stack>
   );

@@ -1,33 +1,33 @@
 "use client";
 
-import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
+import { Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconWorldDownload } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifySuccess } from "@/components/ui/notify";
 import {
   ChecksumField,
   commonBody,
   imageFormInitialValues,
-  imageFormValidate,
   ImageTargetFields,
   showCreateError,
   type ImageFormValues,
+  urlFormValidate,
 } from "./image-fields";
 import { nameFromUrl } from "./image-state";
 import { useCreateImage } from "./queries";
 
 export function ImportUrlButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button variant="default" leftSection={<IconWorldDownload size={16} aria-hidden />} onClick={open}>
-        Import from URL
-      </Button>
-      <Modal opened={opened} onClose={close} title="Import from URL" size="lg">
-        <ImportUrlForm onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label="Import from URL"
+      icon={<IconWorldDownload size={16} aria-hidden />}
+      variant="default"
+      title="Import from URL"
+      size="lg"
+    >
+      {(close) => <ImportUrlForm onDone={close} />}
+    </ModalButton>
   );
 }
 
@@ -36,10 +36,7 @@ function ImportUrlForm({ onDone }: { onDone: () => void }) {
   const create = useCreateImage();
   const form = useForm<ImageFormValues>({
     initialValues: imageFormInitialValues,
-    validate: {
-      ...imageFormValidate,
-      url: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? null : "must be an http:// or https:// address"),
-    },
+    validate: urlFormValidate,
   });
 
   const submit = form.onSubmit((v) =>
@@ -78,14 +75,7 @@ function ImportUrlForm({ onDone }: { onDone: () => void }) {
         <ImageTargetFields form={form} />
         <ChecksumField form={form} kind="md5" />
         <ChecksumField form={form} kind="sha256" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Import
-          </Button>
-        </Group>
+        <FormActions submitLabel="Import" pending={create.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

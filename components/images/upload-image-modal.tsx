@@ -2,19 +2,19 @@
 
 import { useState, type ReactNode } from "react";
 import Link from "next/link";
-import { Alert, Anchor, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconUpload } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError } from "@/components/ui/notify";
 import {
   ChecksumField,
   commonBody,
   imageFormInitialValues,
-  imageFormValidate,
   ImageTargetFields,
   showCreateError,
   type ImageFormValues,
+  uploadFormValidate,
 } from "./image-fields";
 import { nameFromFile } from "./image-state";
 import { UploadControls, UploadProgress } from "./image-activity";
@@ -22,16 +22,10 @@ import { useCreateImage, useInvalidateImages } from "./queries";
 import { startUpload, useUpload } from "./upload-manager";
 
 export function UploadImageButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button leftSection={<IconUpload size={16} aria-hidden />} onClick={open}>
-        Upload image
-      </Button>
-      <Modal opened={opened} onClose={close} title="Upload image" size="lg">
-        <UploadImageForm onClose={close} />
-      </Modal>
-    </>
+    <ModalButton label="Upload image" icon={<IconUpload size={16} aria-hidden />} title="Upload image" size="lg">
+      {(close) => <UploadImageForm onClose={close} />}
+    </ModalButton>
   );
 }
 
@@ -67,7 +61,7 @@ function UploadImageForm({ onClose }: { onClose: () => void }) {
   const [started, setStarted] = useState<{ id: number; name: string } | null>(null);
   const form = useForm<ImageFormValues>({
     initialValues: imageFormInitialValues,
-    validate: { ...imageFormValidate, file: (f) => (f ? null : "choose a file") },
+    validate: uploadFormValidate,
   });
 
   if (started) return <UploadStatusView imageId={started.id} imageName={started.name} onClose={onClose} />;
@@ -108,14 +102,7 @@ function UploadImageForm({ onClose }: { onClose: () => void }) {
         <FileField file={form.values.file} error={form.errors.file} onChange={pickFile} />
         <ImageTargetFields form={form} />
         <ChecksumField form={form} kind="sha256" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Upload
-          </Button>
-        </Group>
+        <FormActions submitLabel="Upload" pending={create.isPending} onCancel={onClose} />
       </Stack>
     </form>
   );

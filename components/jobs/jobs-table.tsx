@@ -6,12 +6,14 @@ import { ActionIcon, Anchor, Button, Group, Stack, Text } from "@mantine/core";
 import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { formatDateTime } from "@/components/ui/format";
 import { ResourceTable } from "@/components/ui/resource-table";
 import { SearchInput } from "@/components/ui/search-input";
 import type { ListUrlState } from "@/components/ui/use-list-url-state";
 import type { JobDto, JobFilters } from "./api";
 import { CancelJobButton } from "./cancel-job-button";
+import { cancelRefusal, useJobBulkActions } from "./job-bulk-actions";
 import { JobPlan } from "./job-plan";
 import { JobProgress, JobStateBadge } from "./job-progress";
 import { isActive, useJobs } from "./queries";
@@ -57,6 +59,8 @@ function TitleCell({ job }: { job: JobDto }) {
     </Stack>
   );
 }
+
+const jobName = (j: JobDto) => `Job ${j.id}: ${j.title}`;
 
 /** Opens and closes a job's row, which shows the job's plan. */
 function PlanToggle({ job, expanded, onToggle }: { job: JobDto; expanded: boolean; onToggle: () => void }) {
@@ -141,6 +145,8 @@ export function JobsTable({ list, object }: JobsTableProps) {
     ...SHOW_QUERY[show],
     ...(object ? { objectType: object.type, objectId: object.id } : {}),
   });
+  const selection = useBulkSelection(list.query, jobs.data?.items);
+  const bulkActions = useJobBulkActions();
 
   return (
     <Stack gap="sm">
@@ -160,6 +166,13 @@ export function JobsTable({ list, object }: JobsTableProps) {
           ))}
         </Button.Group>
       </Group>
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={jobName}
+        noun={{ one: "job" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="Jobs"
         list={list}
@@ -168,6 +181,8 @@ export function JobsTable({ list, object }: JobsTableProps) {
         error={jobs.error}
         columns={columnsFor(me, expanded, toggle)}
         noRecordsText={show === "active" ? "No job is running" : "No jobs"}
+        // cancelling is the only bulk action: an ended job, or another user's, is not offered
+        selection={{ ...selection, describe: jobName, selectable: (j) => !cancelRefusal(me, j) }}
         rowExpansion={{
           trigger: "never",
           allowMultiple: true,

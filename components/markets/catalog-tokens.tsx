@@ -3,11 +3,13 @@
 import { useState } from "react";
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
 import { DataTable } from "mantine-datatable";
 import { confirmDelete } from "@/components/ui/confirm-delete";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { catalogTokenBody } from "@/lib/markets/market-schemas";
 import { SecretActions, tokenColumns } from "@/components/ui/token-pieces";
 import type { CatalogTokenDto, CreatedCatalogTokenDto, MarketplaceDto } from "./api";
 import { catalogEndpoint, incusRemoteAdd, incusRemoteName, oneMarketTemplate } from "./catalog-snippets";
@@ -99,24 +101,22 @@ function CreateCatalogTokenButton({
   baseUrl: string;
   onCreated: (token: CreatedCatalogTokenDto) => void;
 }) {
-  const [opened, { open, close }] = useDisclosure(false);
   const [created, setCreated] = useState<CreatedCatalogTokenDto | null>(null);
   return (
     <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Create token
-      </Button>
-      <Modal opened={opened} onClose={close} title="Create read token">
-        <CreateCatalogTokenForm
-          marketplaceId={market.id}
-          onCancel={close}
-          onCreated={(token) => {
-            close();
-            setCreated(token);
-            onCreated(token);
-          }}
-        />
-      </Modal>
+      <ModalButton label="Create token" icon={<IconPlus size={16} aria-hidden />} title="Create read token">
+        {(close) => (
+          <CreateCatalogTokenForm
+            marketplaceId={market.id}
+            onCancel={close}
+            onCreated={(token) => {
+              close();
+              setCreated(token);
+              onCreated(token);
+            }}
+          />
+        )}
+      </ModalButton>
       <Modal
         opened={created !== null}
         onClose={() => setCreated(null)}
@@ -143,7 +143,7 @@ function CreateCatalogTokenForm({
   const create = useCreateCatalogToken(marketplaceId);
   const form = useForm({
     initialValues: { name: "" },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(catalogTokenBody),
   });
   const submit = form.onSubmit((v) =>
     create.mutate(v.name.trim(), {
@@ -165,14 +165,7 @@ function CreateCatalogTokenForm({
           description="Who reads the catalog with it, e.g. “opennebula-prod”"
           {...form.getInputProps("name")}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create" pending={create.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

@@ -1,14 +1,14 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Alert, Button, Group, Modal, Radio, Stack, Stepper, Text, Textarea, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Radio, Stack, Stepper, Text, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlugConnected, IconPlus } from "@tabler/icons-react";
 import { ApiError } from "@/components/api/client";
 import { useSession } from "@/components/auth/session-context";
 import { formatBytes } from "@/components/transfer/format";
 import { InfoList } from "@/components/ui/info-list";
+import { ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { MarketplaceDto } from "./api";
 import { DriverFields, type MarketForm } from "./driver-fields";
@@ -37,16 +37,15 @@ export function useCanCreateMarketplace(): boolean {
 }
 
 export function CreateMarketplaceButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Create marketplace
-      </Button>
-      <Modal opened={opened} onClose={close} title="Create marketplace" size="xl">
-        <CreateMarketplaceWizard onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label="Create marketplace"
+      icon={<IconPlus size={16} aria-hidden />}
+      title="Create marketplace"
+      size="xl"
+    >
+      {(close) => <CreateMarketplaceWizard onDone={close} />}
+    </ModalButton>
   );
 }
 

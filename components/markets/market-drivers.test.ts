@@ -74,19 +74,40 @@ describe("marketFieldErrors", () => {
 });
 
 describe("marketFormValidate", () => {
-  const { config } = marketFormValidate({ secretRequired: true });
+  const validate = marketFormValidate({ secretRequired: true });
+  const form = (driver: MarketplaceDto["driver"]) => withDriver({ ...marketFormValues(), name: "m" }, driver);
 
   it("checks a version and the architectures of their own driver only", () => {
-    const one = withDriver(marketFormValues(), "one");
-    expect(config.version("7", one)).toMatch(/OpenNebula version/);
-    expect(config.version("6.10", one)).toBeNull();
-    expect(config.architectures([], one)).toBeNull();
-    expect(config.architectures([], withDriver(one, "linuxcontainers"))).toMatch(/at least one/);
+    const one = form("one");
+    one.config.version = "7";
+    one.config.architectures = [];
+    expect(validate(one)).toEqual({ "config.version": "Version must be an OpenNebula version such as 7.4" });
+    one.config.version = "6.10";
+    expect(validate(one)).toEqual({});
+    const lxc = withDriver(one, "linuxcontainers");
+    expect(validate(lxc)).toEqual({ "config.architectures": "Architectures must name at least one" });
   });
 
   it("requires a public catalog's endpoint but not an s3 one", () => {
-    expect(config.endpoint(" ", withDriver(marketFormValues(), "one"))).toBe("is required");
-    expect(config.endpoint("", withDriver(marketFormValues(), "s3"))).toBeNull();
+    const one = form("one");
+    one.config.endpoint = " ";
+    expect(validate(one)).toEqual({ "config.endpoint": "Endpoint must be an http(s) URL" });
+    const s3 = form("s3");
+    Object.assign(s3.config, { accessKeyId: "AKIA", region: "eu-west-1", bucket: "apps" });
+    s3.secrets.secretAccessKey = "secret";
+    expect(validate(s3)).toEqual({});
+  });
+
+  it("asks for an s3 secret when creating only", () => {
+    const s3 = form("s3");
+    Object.assign(s3.config, { accessKeyId: "AKIA", region: "eu-west-1", bucket: "apps", partSizeMb: 2 });
+    expect(validate(s3)).toEqual({
+      "config.partSizeMb": "Part size (MB) must be at least 5 MB (S3's minimum part)",
+      "secrets.secretAccessKey": "Secret access key is required",
+    });
+    expect(marketFormValidate({ secretRequired: false })(s3)).toEqual({
+      "config.partSizeMb": "Part size (MB) must be at least 5 MB (S3's minimum part)",
+    });
   });
 });
 

@@ -1,4 +1,8 @@
-import type { MarketDriverName } from "@/lib/markets/drivers/config";
+import { z } from "zod";
+import { blank, schemaValidate } from "@/components/ui/schema-validate";
+import { objectName } from "@/lib/api/schemas";
+import { MARKET_CONFIG_SCHEMAS, s3MarketSecrets, type MarketDriverName } from "@/lib/markets/drivers/config";
+import { marketplaceDescription } from "@/lib/markets/market-schemas";
 import type { CheckMarketplaceInput, MarketplaceDto } from "./api";
 
 /** Mirrors MARKET_DRIVER_LABELS in lib/markets/drivers/config.ts (not imported: that module pulls zod into the bundle). */
@@ -227,31 +231,23 @@ export const marketErrorTarget = (form: { setErrors: (errors: Record<string, str
   setErrors: (errors: Record<string, string>) => form.setErrors(marketFieldErrors(errors)),
 });
 
-/** Client-side checks for what the server would refuse at once; it checks the rest. */
-export const marketFormValidate = (options: { secretRequired: boolean }) => ({
-  name: (v: string) => (v.trim() ? null : "is required"),
-  config: {
-    publicDir: (v: string, values: MarketFormValues) =>
-      values.driver !== "http" || v.trim().startsWith("/") ? null : "must be an absolute path",
-    accessKeyId: (v: string, values: MarketFormValues) => (values.driver !== "s3" || v.trim() ? null : "is required"),
-    region: (v: string, values: MarketFormValues) => (values.driver !== "s3" || v.trim() ? null : "is required"),
-    bucket: (v: string, values: MarketFormValues) => (values.driver !== "s3" || v.trim() ? null : "is required"),
-    partSizeMb: (v: number | string, values: MarketFormValues) =>
-      values.driver !== "s3" || Number(v) >= 5 ? null : "must be at least 5 MB",
-    // the server fills in a catalog's default endpoint only when the attribute is absent, never for ""
-    endpoint: (v: string, values: MarketFormValues) =>
-      !isPublicDriver(values.driver) || v.trim() ? null : "is required",
-    version: (v: string, values: MarketFormValues) =>
-      values.driver !== "one" || /^\d{1,2}\.\d{1,2}$/.test(v.trim())
-        ? null
-        : "must be an OpenNebula version such as 7.4",
-    architectures: (v: string[], values: MarketFormValues) =>
-      values.driver !== "linuxcontainers" || v.length > 0 ? null : "name at least one architecture",
-    variant: (v: string, values: MarketFormValues) =>
-      values.driver !== "linuxcontainers" || v.trim() ? null : "is required",
-  },
-  secrets: {
-    secretAccessKey: (v: string, values: MarketFormValues) =>
-      values.driver !== "s3" || !options.secretRequired || v ? null : "is required",
-  },
-});
+/** The API's rules for the chosen driver's form: a new s3 marketplace needs its secret; an edit keeps it unless one is typed. */
+function marketFormSchema(driver: MarketDriverName, secretRequired: boolean) {
+  const secret = s3MarketSecrets.shape.secretAccessKey;
+  return z.preprocess(
+    (v) => ({ ...(v as MarketFormValues), config: configOf(v as MarketFormValues) }),
+    z.object({
+      name: objectName,
+      description: marketplaceDescription,
+      config: MARKET_CONFIG_SCHEMAS[driver],
+      ...(driver === "s3"
+        ? { secrets: z.object({ secretAccessKey: secretRequired ? secret : blank(undefined, secret.optional()) }) }
+        : {}),
+    }),
+  );
+}
+
+export const marketFormValidate =
+  ({ secretRequired }: { secretRequired: boolean }) =>
+  (v: MarketFormValues) =>
+    schemaValidate(marketFormSchema(v.driver, secretRequired))(v);

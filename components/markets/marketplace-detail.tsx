@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Alert, Badge, Button, Group, Tabs, Text, Tooltip } from "@mantine/core";
+import { Alert, Badge, Button, Tabs, Tooltip } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { AppsCatalog } from "@/components/apps/apps-catalog";
 import { APP_LIST_DEFAULTS } from "@/components/apps/app-filters";
@@ -9,11 +8,10 @@ import { useSession } from "@/components/auth/session-context";
 import { holdsRight } from "@/components/permissions/bits";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
 import { formatBytes } from "@/components/transfer/format";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { EnableToggle } from "@/components/ui/enable-toggle-button";
 import { formatDateTime } from "@/components/ui/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import { useListLocalState } from "@/components/ui/use-list-local-state";
@@ -85,7 +83,6 @@ function MonitorButton({ market, noManage }: { market: MarketplaceDto; noManage?
 
 function MarketplaceView({ market }: { market: MarketplaceDto }) {
   const update = useUpdateMarketplace();
-  const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteMarketplace();
   const invalidate = useInvalidateMarketplaces();
@@ -96,10 +93,10 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
 
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {market.name}
+      <DetailHeader
+        name={market.name}
+        badges={
+          <>
             <StateBadge state={market.state} />
             {market.public ? (
               <Badge variant="outline" color="blue">
@@ -111,8 +108,27 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
                 {market.catalog.export === "public" ? "Served as a public catalog" : "Served as a token catalog"}
               </Badge>
             ) : null}
-          </Group>
+          </>
         }
+        meta={`ID ${market.id} · ${market.driverLabel} · zone ${market.zone.name} · created ${formatDateTime(market.createdAt)}${market.public ? ` · Apps: ${market.appCount} · Last synced: ${lastMonitoredText(market)}` : ""}`}
+        remove={{
+          kind: "marketplace",
+          name: market.name,
+          consequence:
+            market.appCount > 0
+              ? `The marketplace ${market.name} holds ${appsText}; it can only be deleted together with them. Images imported from its apps stay.`
+              : `The marketplace ${market.name} will be deleted. It holds no apps.`,
+          option:
+            market.appCount === 0
+              ? undefined
+              : market.public
+                ? `Also delete its ${appsText} (the catalog itself keeps offering them)`
+                : `Also delete its ${appsText} and their bytes`,
+          disabledReason:
+            noManage ?? (market.local ? undefined : `Only zone ${market.zone.name} can delete this marketplace`),
+          onDelete: (deleteApps) => remove.mutateAsync({ id: market.id, deleteApps }),
+          listPath: "/marketplaces",
+        }}
       >
         <MonitorButton market={market} noManage={noManage} />
         <EnableToggle
@@ -123,33 +139,7 @@ function MarketplaceView({ market }: { market: MarketplaceDto }) {
           disabled={!canManage}
         />
         <EditMarketplaceButton market={market} disabled={!canManage} />
-        <DeleteAction
-          variant="button"
-          kind="marketplace"
-          name={market.name}
-          consequence={
-            market.appCount > 0
-              ? `The marketplace ${market.name} holds ${appsText}; it can only be deleted together with them. Images imported from its apps stay.`
-              : `The marketplace ${market.name} will be deleted. It holds no apps.`
-          }
-          option={
-            market.appCount === 0
-              ? undefined
-              : market.public
-                ? `Also delete its ${appsText} (the catalog itself keeps offering them)`
-                : `Also delete its ${appsText} and their bytes`
-          }
-          disabledReason={
-            noManage ?? (market.local ? undefined : `Only zone ${market.zone.name} can delete this marketplace`)
-          }
-          onDelete={(deleteApps) => remove.mutateAsync({ id: market.id, deleteApps })}
-          onDeleted={() => router.push("/marketplaces")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {market.id} · {market.driverLabel} · zone {market.zone.name} · created {formatDateTime(market.createdAt)}
-        {market.public ? ` · Apps: ${market.appCount} · Last synced: ${lastMonitoredText(market)}` : null}
-      </Text>
+      </DetailHeader>
       {market.monitorError ? (
         <Alert color="red" role="alert" title={market.public ? "Sync failed" : "Monitoring failed"} mb="md" maw={760}>
           {market.monitorError}

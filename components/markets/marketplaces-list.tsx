@@ -7,6 +7,7 @@ import type { DataTableColumn } from "mantine-datatable";
 import { CapacityBar } from "@/components/datastores/capacity-bar";
 import { useZoneOptions } from "@/components/zones/queries";
 import { ZoneLink } from "@/components/zones/zone-link";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -16,6 +17,7 @@ import { useListUrlState } from "@/components/ui/use-list-url-state";
 import type { MarketplaceDto } from "./api";
 import { CreateMarketplaceButton, useCanCreateMarketplace } from "./create-marketplace-modal";
 import { DRIVER_OPTIONS } from "./market-drivers";
+import { useMarketplaceBulkActions } from "./marketplace-bulk-actions";
 import { useMarketplaces } from "./queries";
 
 const STATE_OPTIONS = [
@@ -119,6 +121,8 @@ export function MarketplacesList() {
   const markets = useMarketplaces(list.query);
   const zones = useZoneOptions();
   const canCreate = useCanCreateMarketplace();
+  const selection = useBulkSelection(list.query, markets.data?.items);
+  const bulkActions = useMarketplaceBulkActions();
   const { filters, update } = list;
 
   const zoneName = zones.find((z) => z.value === filters.zoneId)?.label ?? filters.zoneId ?? "";
@@ -173,6 +177,13 @@ export function MarketplacesList() {
         />
       </Group>
       <FilterChips filters={chips} onRemove={(key) => update({ filters: { [key]: null } })} />
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(m) => m.name}
+        noun={{ one: "marketplace" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="Marketplaces"
         list={list}
@@ -181,6 +192,7 @@ export function MarketplacesList() {
         error={markets.error}
         columns={columns}
         noRecordsText="No marketplaces match"
+        selection={{ ...selection, describe: (m) => m.name }}
       />
     </Stack>
   );

@@ -168,43 +168,14 @@ function PermissionsForm({
           {chmod.error.message}
         </Alert>
       ) : null}
-      <Table withTableBorder w="auto" maw={420} aria-label="Permissions">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th />
-            {RIGHTS.map((r) => (
-              <Table.Th key={r} ta="center">
-                {RIGHT_LABELS[r]}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {CLASSES.map((c) => (
-            <Table.Tr key={c}>
-              <Table.Th scope="row">{CLASS_LABELS[c]}</Table.Th>
-              {RIGHTS.map((r) => (
-                <Table.Td key={r}>
-                  <Checkbox
-                    aria-label={`${CLASS_LABELS[c]} ${r}`}
-                    checked={grid[c][r]}
-                    // ADMIN bits need ADMIN permission on the object
-                    disabled={!canManage || (r === "admin" && !canAdmin) || chmod.isPending}
-                    onChange={(e) => toggle(c, r, e.currentTarget.checked)}
-                    styles={{ body: { justifyContent: "center" } }}
-                  />
-                </Table.Td>
-              ))}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Text size="sm" aria-live="polite">
-        Octal <Code data-testid="permissions-octal">{octal}</Code>{" "}
-        <Text span c="dimmed" ff="monospace">
-          {gridToText(grid)}
-        </Text>
-      </Text>
+      <PermissionGrid
+        label="Permissions"
+        grid={grid}
+        // ADMIN bits need ADMIN permission on the object
+        isDisabled={(r) => !canManage || (r === "admin" && !canAdmin) || chmod.isPending}
+        onToggle={toggle}
+        octalTestId="permissions-octal"
+      />
       {!canManage ? (
         <Text size="sm" c="dimmed">
           You need MANAGE permission to change the permissions.
@@ -303,5 +274,56 @@ function OwnershipForm({ resourcePath, ownership, onChanged, canManage, isAdmin 
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** The 3×3 grid of rights (owner, group, other × use, manage, admin) with its octal and text forms. */
+export function PermissionGrid(props: {
+  label: string;
+  grid: PermGrid;
+  isDisabled: (right: PermRight) => boolean;
+  onToggle: (c: PermClass, r: PermRight, value: boolean) => void;
+  octalTestId: string;
+}) {
+  const { label, grid, isDisabled, onToggle, octalTestId } = props;
+  return (
+    <>
+      <Table withTableBorder w="auto" maw={420} aria-label={label}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th />
+            {RIGHTS.map((r) => (
+              <Table.Th key={r} ta="center">
+                {RIGHT_LABELS[r]}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {CLASSES.map((c) => (
+            <Table.Tr key={c}>
+              <Table.Th scope="row">{CLASS_LABELS[c]}</Table.Th>
+              {RIGHTS.map((r) => (
+                <Table.Td key={r}>
+                  <Checkbox
+                    aria-label={`${CLASS_LABELS[c]} ${r}`}
+                    checked={grid[c][r]}
+                    disabled={isDisabled(r)}
+                    onChange={(e) => onToggle(c, r, e.currentTarget.checked)}
+                    styles={{ body: { justifyContent: "center" } }}
+                  />
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text size="sm" aria-live="polite">
+        Octal <Code data-testid={octalTestId}>{gridToOctal(grid)}</Code>{" "}
+        <Text span c="dimmed" ff="monospace">
+          {gridToText(grid)}
+        </Text>
+      </Text>
+    </>
   );
 }

@@ -4,17 +4,15 @@ import { Button, Group, Stack } from "@mantine/core";
 import { PasswordField } from "@/components/ui/password-field";
 import { useForm } from "@mantine/form";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { confirmed, schemaValidate } from "@/components/ui/schema-validate";
+import { changePasswordBody } from "@/lib/users/user-schemas";
 import { useChangePassword } from "./queries";
 
 export function ChangePasswordForm() {
   const change = useChangePassword();
   const form = useForm({
     initialValues: { currentPassword: "", newPassword: "", confirmPassword: "" },
-    validate: {
-      currentPassword: (v) => (v ? null : "is required"),
-      newPassword: (v) => (v.length >= 8 ? null : "must be at least 8 characters"),
-      confirmPassword: (v, values) => (v === values.newPassword ? null : "passwords do not match"),
-    },
+    validate: schemaValidate(confirmed(changePasswordBody, "newPassword", "confirmPassword")),
   });
 
   const submit = form.onSubmit((v) =>

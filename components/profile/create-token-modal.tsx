@@ -1,32 +1,32 @@
 "use client";
 
 import { useState } from "react";
-import { Alert, Button, Code, Group, Modal, NumberInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Code, Modal, NumberInput, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { createTokenBody } from "@/lib/tokens/token-schemas";
 import { SecretActions } from "@/components/ui/token-pieces";
 import type { CreatedTokenDto } from "./api";
 import { useCreateToken } from "./queries";
 
 export function CreateTokenButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   const [created, setCreated] = useState<CreatedTokenDto | null>(null);
   return (
     <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Create token
-      </Button>
-      <Modal opened={opened} onClose={close} title="Create token">
-        <CreateTokenForm
-          onCancel={close}
-          onCreated={(token) => {
-            close();
-            setCreated(token);
-          }}
-        />
-      </Modal>
+      <ModalButton label="Create token" icon={<IconPlus size={16} aria-hidden />} title="Create token">
+        {(close) => (
+          <CreateTokenForm
+            onCancel={close}
+            onCreated={(token) => {
+              close();
+              setCreated(token);
+            }}
+          />
+        )}
+      </ModalButton>
       <Modal
         opened={created !== null}
         onClose={() => setCreated(null)}
@@ -43,10 +43,7 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
   const create = useCreateToken();
   const form = useForm({
     initialValues: { name: "", expiresInDays: 30 as number | string },
-    validate: {
-      name: (v) => (v.trim() ? null : "is required"),
-      expiresInDays: (v) => (typeof v === "number" && v >= 1 && v <= 365 ? null : "between 1 and 365 days"),
-    },
+    validate: schemaValidate(createTokenBody),
   });
   const submit = form.onSubmit((v) =>
     create.mutate(
@@ -77,14 +74,7 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
           allowDecimal={false}
           {...form.getInputProps("expiresInDays")}
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create" pending={create.isPending} onCancel={onCancel} />
       </Stack>
     </form>
   );

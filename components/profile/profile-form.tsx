@@ -5,13 +5,18 @@ import { Button, Group, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useSession } from "@/components/auth/session-context";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { profileFields } from "@/lib/users/user-schemas";
 import { useUpdateProfile } from "./queries";
 
 export function ProfileForm() {
   const router = useRouter();
   const { user } = useSession();
   const update = useUpdateProfile();
-  const form = useForm({ initialValues: { displayName: user.displayName, email: user.email } });
+  const form = useForm({
+    initialValues: { displayName: user.displayName, email: user.email },
+    validate: schemaValidate(profileFields),
+  });
 
   const submit = form.onSubmit((v) =>
     update.mutate(

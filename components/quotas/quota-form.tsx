@@ -5,12 +5,14 @@ import { useForm } from "@mantine/form";
 import { randomId } from "@mantine/hooks";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useAllDatastores } from "@/components/datastores/queries";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
 import type { QuotaOwner, QuotasDto } from "./api";
 import { useSetQuotas } from "./queries";
-import { formValuesOf, SIZE_UNITS, toQuotasInput, type QuotaFormValues } from "./quota-units";
+import { formValuesOf, quotaFormValidate, SIZE_UNITS, toQuotasInput, type QuotaFormValues } from "./quota-units";
 
 const UNIT_OPTIONS = Object.keys(SIZE_UNITS);
+
 const limitProps = { min: 0, allowDecimal: false, allowNegative: false, placeholder: "unlimited" } as const;
 
 /** Datastores to pick from: this zone's, and any another quota already names. */
@@ -42,16 +44,7 @@ export function QuotaForm({
   const initial = formValuesOf(quotas);
   const form = useForm<QuotaFormValues>({
     initialValues: { ...initial, datastores: initial.datastores.map((d) => ({ ...d, key: randomId() })) },
-    validate: {
-      datastores: {
-        datastoreId: (v, values, path) => {
-          if (v === null) return null;
-          if (!v) return "choose a datastore";
-          const index = Number(path.split(".")[1]);
-          return values.datastores.some((d, i) => i < index && d.datastoreId === v) ? "is listed twice" : null;
-        },
-      },
-    },
+    validate: quotaFormValidate,
   });
   const picked = new Set(form.values.datastores.map((d) => d.datastoreId));
 
@@ -145,14 +138,7 @@ export function QuotaForm({
             Add a datastore
           </Button>
         </Group>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            Save quotas
-          </Button>
-        </Group>
+        <FormActions submitLabel="Save quotas" pending={save.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

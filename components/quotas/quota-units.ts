@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { quotasInput } from "@/lib/quotas/quota-schemas";
 import type { DatastoreQuotaDto, QuotaUsage, QuotasDto, QuotasInput } from "./api";
 
 export const SIZE_UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3 } as const;
@@ -66,6 +69,9 @@ export function toQuotasInput(v: QuotaFormValues): QuotasInput {
     })),
   };
 }
+
+/** The API's rules (a datastore listed twice included) over the body the form sends. */
+export const quotaFormValidate = schemaValidate(z.preprocess((v) => toQuotasInput(v as QuotaFormValues), quotasInput));
 
 /** How full: 100 at or past the limit (a limit of 0 is full from the start); 0 without a limit. */
 export function usagePercent(u: QuotaUsage): number {

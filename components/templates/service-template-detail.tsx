@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
@@ -8,10 +7,9 @@ import { holdsRight } from "@/components/permissions/bits";
 import { AppNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import type { ServiceTemplateDto } from "./api";
 import {
@@ -30,7 +28,6 @@ export function ServiceTemplateDetail({ id }: { id: number }) {
 
 function ServiceTemplateView({ template: s }: { template: ServiceTemplateDto }) {
   const me = useSession().user;
-  const router = useRouter();
   const remove = useDeleteServiceTemplate();
   const clone = useCloneServiceTemplate();
   const invalidate = useInvalidateTemplates();
@@ -39,7 +36,18 @@ function ServiceTemplateView({ template: s }: { template: ServiceTemplateDto }) 
   const json = JSON.stringify(s.body, null, 2);
   return (
     <>
-      <PageHeader title={s.name}>
+      <DetailHeader
+        name={s.name}
+        meta={`ID ${s.id} · zone ${s.zone.name} · created ${formatDateTime(s.createdAt)}`}
+        remove={{
+          kind: "service template",
+          name: s.name,
+          consequence: `The service template ${s.name} will be deleted; the VM templates of its roles stay. This cannot be undone.`,
+          disabledReason: canManage ? undefined : "You need MANAGE permission on this service template",
+          onDelete: () => remove.mutateAsync(s.id),
+          listPath: "/service-templates",
+        }}
+      >
         <PublishToMarketButton source={{ kind: "serviceTemplate", id: s.id }} defaultName={s.name} />
         <CloneButton
           kind="Service template"
@@ -49,19 +57,7 @@ function ServiceTemplateView({ template: s }: { template: ServiceTemplateDto }) 
           clone={(name) => clone.mutateAsync({ id: s.id, name })}
         />
         <EditServiceTemplateButton template={s} disabled={!canManage} />
-        <DeleteAction
-          variant="button"
-          kind="service template"
-          name={s.name}
-          consequence={`The service template ${s.name} will be deleted; the VM templates of its roles stay. This cannot be undone.`}
-          disabledReason={canManage ? undefined : "You need MANAGE permission on this service template"}
-          onDelete={() => remove.mutateAsync(s.id)}
-          onDeleted={() => router.push("/service-templates")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {s.id} · zone {s.zone.name} · created {formatDateTime(s.createdAt)}
-      </Text>
+      </DetailHeader>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

@@ -15,9 +15,13 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { z } from "zod";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { ApiError } from "@/components/api/client";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { serviceTemplateBody } from "@/lib/templates/service-template-body";
 import type { CreateServiceTemplateInput, ServiceTemplateDto } from "./api";
 import { useAllVmTemplates } from "./queries";
 
@@ -89,10 +93,8 @@ export function ServiceTemplateForm({ initial, submitLabel, pending, onSubmit, o
   const vmTemplates = useAllVmTemplates();
   const form = useForm<ServiceFormValues>({
     initialValues: initialValues(initial),
-    validate: {
-      name: (v) => (v.trim() ? null : "is required"),
-      roles: { name: (v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v.trim()) ? null : "1 to 64 letters, digits, '_' or '-'") },
-    },
+    // the API's rules, duplicate roles and cycles of parents included, for the document it will get
+    validate: schemaValidate(z.preprocess((v) => toBody(v as ServiceFormValues, initial), serviceTemplateBody)),
   });
   const { roles } = form.getValues();
   const submit = form.onSubmit((v) =>
@@ -206,14 +208,7 @@ export function ServiceTemplateForm({ initial, submitLabel, pending, onSubmit, o
             </Group>
           </Stack>
         </Fieldset>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            {submitLabel}
-          </Button>
-        </Group>
+        <FormActions submitLabel={submitLabel} pending={pending} onCancel={onCancel} />
       </Stack>
     </form>
   );

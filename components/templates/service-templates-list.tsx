@@ -4,6 +4,7 @@ import Link from "next/link";
 import { Anchor, Group, Stack } from "@mantine/core";
 import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -11,6 +12,7 @@ import { SearchInput } from "@/components/ui/search-input";
 import { useListUrlState } from "@/components/ui/use-list-url-state";
 import type { ServiceTemplateDto } from "./api";
 import { useServiceTemplates } from "./queries";
+import { useServiceTemplateBulkActions } from "./template-bulk-actions";
 import { CreateServiceTemplateButton, ImportServiceTemplateButton } from "./service-template-modals";
 
 const columns: DataTableColumn<ServiceTemplateDto>[] = [
@@ -36,6 +38,8 @@ export function ServiceTemplatesList() {
   const { isAdmin, createRights } = useSession().user;
   const list = useListUrlState({ sort: "id", order: "desc" });
   const templates = useServiceTemplates(list.query);
+  const selection = useBulkSelection(list.query, templates.data?.items);
+  const bulkActions = useServiceTemplateBulkActions();
   const canCreate = isAdmin || createRights.includes("SERVICE_TEMPLATE");
   return (
     <Stack gap="sm">
@@ -54,6 +58,13 @@ export function ServiceTemplatesList() {
           placeholder="Search service templates…"
         />
       </Group>
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(t) => t.name}
+        noun={{ one: "service template" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="Service templates"
         list={list}
@@ -62,6 +73,7 @@ export function ServiceTemplatesList() {
         error={templates.error}
         columns={columns}
         noRecordsText="No service templates match"
+        selection={{ ...selection, describe: (t) => t.name }}
       />
     </Stack>
   );

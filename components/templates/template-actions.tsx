@@ -1,11 +1,14 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
+import { Button, Modal, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { IconCopy, IconDownload } from "@tabler/icons-react";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { cloneTemplateBody } from "@/lib/templates/template-schemas";
 
 /** Saves text as a file in the browser (the template's export: <name>.tpl or <name>.json). */
 export function ExportButton({ filename, text, type }: { filename: string; text: string; type: string }) {
@@ -40,7 +43,7 @@ export function CloneButton({ kind, name, disabledReason, clone, basePath }: Clo
   const router = useRouter();
   const form = useForm({
     initialValues: { name: `${name}-copy` },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(cloneTemplateBody),
   });
   const submit = form.onSubmit((v) =>
     clone(v.name.trim()).then(
@@ -67,14 +70,7 @@ export function CloneButton({ kind, name, disabledReason, clone, basePath }: Clo
         <form onSubmit={submit} noValidate>
           <Stack>
             <TextInput label="Name of the copy" data-autofocus autoComplete="off" {...form.getInputProps("name")} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={form.submitting}>
-                Clone
-              </Button>
-            </Group>
+            <FormActions submitLabel="Clone" pending={form.submitting} onCancel={close} />
           </Stack>
         </form>
       </Modal>

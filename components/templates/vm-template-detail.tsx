@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { Code, Group, Stack, Table, Tabs, Text } from "@mantine/core";
 import { PublishToMarketButton } from "@/components/apps/publish-app-modal";
 import { useSession } from "@/components/auth/session-context";
@@ -8,10 +7,9 @@ import { holdsRight } from "@/components/permissions/bits";
 import { AppNameLink } from "@/components/permissions/named-link";
 import { RefLink } from "@/components/permissions/object-ref";
 import { PermissionsPanel } from "@/components/permissions/permissions-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import type { VmTemplateDto } from "./api";
 import { useCloneVmTemplate, useDeleteVmTemplate, useInvalidateTemplates, useVmTemplate } from "./queries";
@@ -25,7 +23,6 @@ export function VmTemplateDetail({ id }: { id: number }) {
 
 function VmTemplateView({ template: t }: { template: VmTemplateDto }) {
   const me = useSession().user;
-  const router = useRouter();
   const remove = useDeleteVmTemplate();
   const clone = useCloneVmTemplate();
   const invalidate = useInvalidateTemplates();
@@ -33,7 +30,18 @@ function VmTemplateView({ template: t }: { template: VmTemplateDto }) {
   const canCreate = me.isAdmin || me.createRights.includes("VM_TEMPLATE");
   return (
     <>
-      <PageHeader title={t.name}>
+      <DetailHeader
+        name={t.name}
+        meta={`ID ${t.id} · zone ${t.zone.name} · created ${formatDateTime(t.createdAt)}`}
+        remove={{
+          kind: "VM template",
+          name: t.name,
+          consequence: `The VM template ${t.name} will be deleted; its ${t.disks.length} disk image(s) stay. This cannot be undone.`,
+          disabledReason: canManage ? undefined : "You need MANAGE permission on this VM template",
+          onDelete: () => remove.mutateAsync(t.id),
+          listPath: "/vm-templates",
+        }}
+      >
         <PublishToMarketButton source={{ kind: "vmTemplate", id: t.id }} defaultName={t.name} />
         <CloneButton
           kind="VM template"
@@ -43,19 +51,7 @@ function VmTemplateView({ template: t }: { template: VmTemplateDto }) {
           clone={(name) => clone.mutateAsync({ id: t.id, name })}
         />
         <EditVmTemplateButton template={t} disabled={!canManage} />
-        <DeleteAction
-          variant="button"
-          kind="VM template"
-          name={t.name}
-          consequence={`The VM template ${t.name} will be deleted; its ${t.disks.length} disk image(s) stay. This cannot be undone.`}
-          disabledReason={canManage ? undefined : "You need MANAGE permission on this VM template"}
-          onDelete={() => remove.mutateAsync(t.id)}
-          onDeleted={() => router.push("/vm-templates")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {t.id} · zone {t.zone.name} · created {formatDateTime(t.createdAt)}
-      </Text>
+      </DetailHeader>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

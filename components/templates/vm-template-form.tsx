@@ -18,7 +18,9 @@ import {
 import { useForm, type UseFormReturnType } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useImages } from "@/components/images/queries";
+import { FormActions } from "@/components/ui/modal-button";
 import { notifyError } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
 import { TemplateSyntaxError } from "@/lib/templates/template-text";
 import {
   emptySpec,
@@ -29,6 +31,7 @@ import {
   type Pairs,
   type VmTemplateSpec,
 } from "@/lib/templates/vm-template-spec";
+import { vmTemplateFields } from "@/lib/templates/template-schemas";
 import { templateFieldErrors } from "./template-errors";
 
 /** A disk row as the form edits it: both kinds' fields, so switching kind keeps what was typed. */
@@ -106,7 +109,7 @@ export function VmTemplateForm({ initial, submitLabel, pending, onSubmit, onCanc
   const [tab, setTab] = useState<"form" | "text">("form");
   const form = useForm<VmTemplateFormValues>({
     initialValues: initialValues(initial),
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(vmTemplateFields.pick({ name: true, description: true })),
   });
 
   /** The text the server gets, or null after marking the field that does not parse. */
@@ -178,14 +181,7 @@ export function VmTemplateForm({ initial, submitLabel, pending, onSubmit, onCanc
             />
           </Tabs.Panel>
         </Tabs>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            {submitLabel}
-          </Button>
-        </Group>
+        <FormActions submitLabel={submitLabel} pending={pending} onCancel={onCancel} />
       </Stack>
     </form>
   );

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { Anchor, Group, Stack, Text } from "@mantine/core";
 import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
+import { BulkActions, useBulkSelection } from "@/components/ui/bulk-actions";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { ResourceTable } from "@/components/ui/resource-table";
@@ -11,6 +12,7 @@ import { SearchInput } from "@/components/ui/search-input";
 import { useListUrlState } from "@/components/ui/use-list-url-state";
 import type { VmTemplateDto } from "./api";
 import { useVmTemplates } from "./queries";
+import { useVmTemplateBulkActions } from "./template-bulk-actions";
 import { CreateVmTemplateButton, ImportVmTemplateButton } from "./vm-template-modals";
 
 export const VM_TEMPLATE_LIST_DEFAULTS = { sort: "id", order: "desc" } as const;
@@ -58,6 +60,8 @@ export function VmTemplatesList() {
   const { isAdmin, createRights } = useSession().user;
   const list = useListUrlState(VM_TEMPLATE_LIST_DEFAULTS);
   const templates = useVmTemplates(list.query);
+  const selection = useBulkSelection(list.query, templates.data?.items);
+  const bulkActions = useVmTemplateBulkActions();
   const canCreate = isAdmin || createRights.includes("VM_TEMPLATE");
   return (
     <Stack gap="sm">
@@ -76,6 +80,13 @@ export function VmTemplatesList() {
           placeholder="Search VM templates…"
         />
       </Group>
+      <BulkActions
+        selected={selection.selected}
+        onClear={selection.clear}
+        describe={(t) => t.name}
+        noun={{ one: "VM template" }}
+        actions={bulkActions}
+      />
       <ResourceTable
         label="VM templates"
         list={list}
@@ -84,6 +95,7 @@ export function VmTemplatesList() {
         error={templates.error}
         columns={columns}
         noRecordsText="No VM templates match"
+        selection={{ ...selection, describe: (t) => t.name }}
       />
     </Stack>
   );

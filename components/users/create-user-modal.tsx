@@ -1,12 +1,14 @@
 "use client";
 
-import { Button, Group, Modal, MultiSelect, Select, Stack, TextInput } from "@mantine/core";
+import { MultiSelect, Select, Stack, TextInput } from "@mantine/core";
 import { PasswordField } from "@/components/ui/password-field";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
 import { useGroupOptions } from "@/components/groups/queries";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate, selected, selectedList } from "@/components/ui/schema-validate";
+import { createUserBody } from "@/lib/users/user-schemas";
 import { useCreateUser } from "./queries";
 
 const initialValues = {
@@ -19,28 +21,27 @@ const initialValues = {
 };
 
 export function CreateUserButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Create user
-      </Button>
-      <Modal opened={opened} onClose={close} title="Create user" size="lg">
-        <CreateUserForm onDone={close} />
-      </Modal>
-    </>
+    <ModalButton label="Create user" icon={<IconPlus size={16} aria-hidden />} title="Create user" size="lg">
+      {(close) => <CreateUserForm onDone={close} />}
+    </ModalButton>
   );
 }
+
+/** The API's rules over the form's values (groups are a select's "12"s). */
+const validate = schemaValidate(
+  createUserBody.extend({
+    primaryGroupId: selected(createUserBody.shape.primaryGroupId),
+    groupIds: selectedList(createUserBody.shape.groupIds),
+  }),
+);
 
 function CreateUserForm({ onDone }: { onDone: () => void }) {
   const groupOptions = useGroupOptions();
   const create = useCreateUser();
   const form = useForm({
     initialValues,
-    validate: {
-      username: (v) => (v.trim() ? null : "is required"),
-      password: (v) => (v.length >= 8 ? null : "must be at least 8 characters"),
-    },
+    validate,
   });
 
   const submit = form.onSubmit((v) =>
@@ -79,14 +80,7 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
           {...form.getInputProps("primaryGroupId")}
         />
         <MultiSelect label="Groups" data={groupOptions} searchable clearable {...form.getInputProps("groupIds")} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create
-          </Button>
-        </Group>
+        <FormActions submitLabel="Create" pending={create.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

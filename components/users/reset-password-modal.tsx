@@ -1,25 +1,26 @@
 "use client";
 
-import { Button, Group, Modal, Stack, Text } from "@mantine/core";
+import { Stack, Text } from "@mantine/core";
 import { PasswordField } from "@/components/ui/password-field";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconKey } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { confirmed, schemaValidate } from "@/components/ui/schema-validate";
+import { resetPasswordBody } from "@/lib/users/user-schemas";
 import type { UserDto } from "./api";
 import { useResetPassword } from "./queries";
 
 export function ResetPasswordButton({ user }: { user: UserDto }) {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button variant="default" leftSection={<IconKey size={16} aria-hidden />} onClick={open}>
-        Reset password
-      </Button>
-      <Modal opened={opened} onClose={close} title={`Reset password of ${user.username}`}>
-        <ResetPasswordForm user={user} onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label="Reset password"
+      icon={<IconKey size={16} aria-hidden />}
+      variant="default"
+      title={`Reset password of ${user.username}`}
+    >
+      {(close) => <ResetPasswordForm user={user} onDone={close} />}
+    </ModalButton>
   );
 }
 
@@ -27,10 +28,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserDto; onDone: () => void
   const reset = useResetPassword();
   const form = useForm({
     initialValues: { password: "", confirm: "" },
-    validate: {
-      password: (v) => (v.length >= 8 ? null : "must be at least 8 characters"),
-      confirm: (v, values) => (v === values.password ? null : "passwords do not match"),
-    },
+    validate: schemaValidate(confirmed(resetPasswordBody, "password", "confirm")),
   });
   const submit = form.onSubmit((v) =>
     reset.mutate(
@@ -55,14 +53,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserDto; onDone: () => void
           {...form.getInputProps("password")}
         />
         <PasswordField label="Confirm new password" autoComplete="new-password" {...form.getInputProps("confirm")} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={reset.isPending}>
-            Set password
-          </Button>
-        </Group>
+        <FormActions submitLabel="Set password" pending={reset.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

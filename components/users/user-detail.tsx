@@ -1,12 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Badge, Group, Tabs, Text } from "@mantine/core";
+import { Badge, Tabs } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
 import { QuotaPanel } from "@/components/quotas/quota-panel";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import { StateBadge } from "@/components/ui/state-badge";
 import type { UserDto } from "./api";
@@ -21,35 +19,31 @@ export function UserDetail({ id }: { id: number }) {
 }
 
 function UserView({ user }: { user: UserDto }) {
-  const router = useRouter();
   const me = useSession().user;
   const remove = useDeleteUser();
 
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {user.username}
+      <DetailHeader
+        name={user.username}
+        badges={
+          <>
             <StateBadge state={user.enabled ? "ENABLED" : "DISABLED"} />
             {user.isAdmin ? <Badge color="grape">Admin</Badge> : null}
-          </Group>
+          </>
         }
+        meta={`ID ${user.id} · created ${formatDateTime(user.createdAt)} · updated ${formatDateTime(user.updatedAt)}`}
+        remove={{
+          kind: "user",
+          name: user.username,
+          consequence: `${user.username}'s sessions, API tokens and memberships of ${user.groups.length} group(s) will be deleted. This cannot be undone.`,
+          disabledReason: user.id === me.id ? "You cannot delete your own account" : undefined,
+          onDelete: () => remove.mutateAsync(user.id),
+          listPath: "/users",
+        }}
       >
         <ResetPasswordButton user={user} />
-        <DeleteAction
-          variant="button"
-          kind="user"
-          name={user.username}
-          consequence={`${user.username}'s sessions, API tokens and memberships of ${user.groups.length} group(s) will be deleted. This cannot be undone.`}
-          disabledReason={user.id === me.id ? "You cannot delete your own account" : undefined}
-          onDelete={() => remove.mutateAsync(user.id)}
-          onDeleted={() => router.push("/users")}
-        />
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {user.id} · created {formatDateTime(user.createdAt)} · updated {formatDateTime(user.updatedAt)}
-      </Text>
+      </DetailHeader>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

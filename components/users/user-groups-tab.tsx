@@ -2,8 +2,11 @@
 
 import { Button, Group, MultiSelect, Select, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { z } from "zod";
 import { useGroupOptions } from "@/components/groups/queries";
 import { formSaveCallbacks } from "@/components/ui/save-form";
+import { schemaValidate, selected, selectedList } from "@/components/ui/schema-validate";
+import { userFields } from "@/lib/users/user-schemas";
 import type { UserDto } from "./api";
 import { useUpdateUser } from "./queries";
 
@@ -12,11 +15,18 @@ const valuesOf = (user: UserDto) => ({
   groupIds: user.groups.map((g) => String(g.id)),
 });
 
+const validate = schemaValidate(
+  z.object({
+    primaryGroupId: selected(userFields.shape.primaryGroupId),
+    groupIds: selectedList(userFields.shape.groupIds),
+  }),
+);
+
 /** Primary group and memberships; the API keeps the primary group among the memberships. */
 export function UserGroupsTab({ user }: { user: UserDto }) {
   const groupOptions = useGroupOptions();
   const update = useUpdateUser();
-  const form = useForm({ initialValues: valuesOf(user) });
+  const form = useForm({ initialValues: valuesOf(user), validate });
 
   const submit = form.onSubmit((v) =>
     update.mutate(

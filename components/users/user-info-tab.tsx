@@ -3,12 +3,17 @@
 import { Button, Group, Stack, Switch, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { userFields } from "@/lib/users/user-schemas";
 import type { UserDto } from "./api";
 import { useUpdateUser } from "./queries";
 
 export function UserInfoTab({ user, isSelf }: { user: UserDto; isSelf: boolean }) {
   const update = useUpdateUser();
-  const form = useForm({ initialValues: { displayName: user.displayName, email: user.email } });
+  const form = useForm({
+    initialValues: { displayName: user.displayName, email: user.email },
+    validate: schemaValidate(userFields.pick({ displayName: true, email: true })),
+  });
 
   const submit = form.onSubmit((v) =>
     update.mutate(

@@ -1,10 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import Link from "next/link";
 import { Anchor, Badge, Group, Select, Stack } from "@mantine/core";
 import type { DataTableColumn } from "mantine-datatable";
 import { useSession } from "@/components/auth/session-context";
+import { useBulkSelection } from "@/components/ui/bulk-actions";
 import { useGroupOptions } from "@/components/groups/queries";
 import { FilterChips } from "@/components/ui/filter-chips";
 import { formatDateTime } from "@/components/ui/format";
@@ -59,7 +59,7 @@ export function UsersList() {
   const list = useListUrlState({ sort: "username", filters: ["groupId", "enabled"] as const });
   const users = useUsers(list.query);
   const groupOptions = useGroupOptions();
-  const [selected, setSelected] = useState<UserDto[]>([]);
+  const selection = useBulkSelection(list.query, users.data?.items);
 
   const groupName = groupOptions.find((g) => g.value === list.filters.groupId)?.label ?? list.filters.groupId;
   const chips = [
@@ -97,7 +97,7 @@ export function UsersList() {
         />
       </Group>
       <FilterChips filters={chips} onRemove={(key) => list.update({ filters: { [key]: null } })} />
-      <UserBulkActions selected={selected} onDone={() => setSelected([])} />
+      <UserBulkActions selected={selection.selected} onDone={selection.clear} />
       <ResourceTable
         label="Users"
         list={list}
@@ -107,8 +107,7 @@ export function UsersList() {
         columns={columns}
         noRecordsText="No users match"
         selection={{
-          selected,
-          onChange: setSelected,
+          ...selection,
           describe: (u) => u.username,
           // The API refuses to disable or delete yourself; don't offer it.
           selectable: (u) => u.id !== me.id,

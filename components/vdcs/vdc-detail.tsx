@@ -1,12 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Tabs, Text } from "@mantine/core";
+import { Tabs } from "@mantine/core";
 import { useSession } from "@/components/auth/session-context";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
 import { InfoList } from "@/components/ui/info-list";
-import { PageHeader } from "@/components/ui/page-header";
 import { QueryView } from "@/components/ui/query-view";
 import type { VdcDto } from "./api";
 import { useDeleteVdc, useVdc } from "./queries";
@@ -22,29 +20,27 @@ export function VdcDetail({ id }: { id: number }) {
 
 /** Admins edit the VDC's groups and resources; its members see what it grants them. */
 function VdcView({ vdc }: { vdc: VdcDto }) {
-  const router = useRouter();
   const { isAdmin } = useSession().user;
   const remove = useDeleteVdc();
   return (
     <>
-      <PageHeader title={vdc.name}>
-        {isAdmin ? (
-          <>
-            <VdcFormButton vdc={vdc} />
-            <DeleteAction
-              variant="button"
-              kind="VDC"
-              name={vdc.name}
-              consequence={vdcDeleteConsequence(vdc)}
-              onDelete={() => remove.mutateAsync(vdc.id)}
-              onDeleted={() => router.push("/vdcs")}
-            />
-          </>
-        ) : null}
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="md">
-        ID {vdc.id} · created {formatDateTime(vdc.createdAt)} · updated {formatDateTime(vdc.updatedAt)}
-      </Text>
+      <DetailHeader
+        name={vdc.name}
+        meta={`ID ${vdc.id} · created ${formatDateTime(vdc.createdAt)} · updated ${formatDateTime(vdc.updatedAt)}`}
+        remove={
+          isAdmin
+            ? {
+                kind: "VDC",
+                name: vdc.name,
+                consequence: vdcDeleteConsequence(vdc),
+                onDelete: () => remove.mutateAsync(vdc.id),
+                listPath: "/vdcs",
+              }
+            : undefined
+        }
+      >
+        {isAdmin ? <VdcFormButton vdc={vdc} /> : null}
+      </DetailHeader>
       <Tabs defaultValue="info" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="info">Info</Tabs.Tab>

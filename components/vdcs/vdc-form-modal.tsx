@@ -1,12 +1,14 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Button, Group, Modal, MultiSelect, Stack, Textarea, TextInput } from "@mantine/core";
+import { MultiSelect, Stack, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconEdit, IconPlus } from "@tabler/icons-react";
 import { useGroupOptions } from "@/components/groups/queries";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate, selectedList } from "@/components/ui/schema-validate";
+import { createVdcBody } from "@/lib/vdcs/vdc-schemas";
 import type { VdcDto } from "./api";
 import { useCreateVdc, useUpdateVdc } from "./queries";
 
@@ -15,24 +17,20 @@ import { useCreateVdc, useUpdateVdc } from "./queries";
  * page, where its groups and resources are picked.
  */
 export function VdcFormButton({ vdc }: { vdc?: VdcDto }) {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      {vdc ? (
-        <Button variant="default" leftSection={<IconEdit size={16} aria-hidden />} onClick={open}>
-          Edit
-        </Button>
-      ) : (
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-          Create VDC
-        </Button>
-      )}
-      <Modal opened={opened} onClose={close} title={vdc ? `Edit VDC ${vdc.name}` : "Create VDC"} size="lg">
-        <VdcForm vdc={vdc} onDone={close} />
-      </Modal>
-    </>
+    <ModalButton
+      label={vdc ? "Edit" : "Create VDC"}
+      icon={vdc ? <IconEdit size={16} aria-hidden /> : <IconPlus size={16} aria-hidden />}
+      variant={vdc ? "default" : undefined}
+      title={vdc ? `Edit VDC ${vdc.name}` : "Create VDC"}
+      size="lg"
+    >
+      {(close) => <VdcForm vdc={vdc} onDone={close} />}
+    </ModalButton>
   );
 }
+
+const validate = schemaValidate(createVdcBody.extend({ groupIds: selectedList(createVdcBody.shape.groupIds) }));
 
 function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
   const router = useRouter();
@@ -45,7 +43,7 @@ function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
       description: vdc?.description ?? "",
       groupIds: vdc?.groups.map((g) => String(g.id)) ?? [],
     },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate,
   });
 
   const submit = form.onSubmit((v) => {
@@ -77,14 +75,11 @@ function VdcForm({ vdc, onDone }: { vdc?: VdcDto; onDone: () => void }) {
             {...form.getInputProps("groupIds")}
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending || update.isPending}>
-            {vdc ? "Save" : "Create"}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={vdc ? "Save" : "Create"}
+          pending={create.isPending || update.isPending}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

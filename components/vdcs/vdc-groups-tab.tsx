@@ -2,8 +2,11 @@
 
 import { Button, Group, MultiSelect, Stack, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
+import { z } from "zod";
 import { useGroupOptions } from "@/components/groups/queries";
 import { formSaveCallbacks } from "@/components/ui/save-form";
+import { schemaValidate, selectedList } from "@/components/ui/schema-validate";
+import { vdcFields } from "@/lib/vdcs/vdc-schemas";
 import type { VdcDto } from "./api";
 import { useUpdateVdc } from "./queries";
 import { GroupBadges } from "./vdcs-list";
@@ -33,7 +36,10 @@ function VdcGroupsForm({ vdc }: { vdc: VdcDto }) {
       .map((g) => ({ value: String(g.id), label: g.name })),
   ];
   const update = useUpdateVdc();
-  const form = useForm({ initialValues: valuesOf(vdc) });
+  const form = useForm({
+    initialValues: valuesOf(vdc),
+    validate: schemaValidate(z.object({ groupIds: selectedList(vdcFields.shape.groupIds) })),
+  });
 
   const submit = form.onSubmit((v) =>
     update.mutate(

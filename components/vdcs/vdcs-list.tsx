@@ -1,14 +1,8 @@
 "use client";
 
-import Link from "next/link";
-import { Anchor, Badge, Group, Stack, Text } from "@mantine/core";
-import type { DataTableColumn } from "mantine-datatable";
-import { useSession } from "@/components/auth/session-context";
+import { Badge, Group } from "@mantine/core";
 import { DeleteAction } from "@/components/ui/delete-action";
-import { PageHeader } from "@/components/ui/page-header";
-import { ResourceTable } from "@/components/ui/resource-table";
-import { SearchInput } from "@/components/ui/search-input";
-import { useListUrlState } from "@/components/ui/use-list-url-state";
+import { descriptionColumn, nameColumn, SimpleListPage } from "@/components/ui/simple-list-page";
 import type { VdcDto } from "./api";
 import { useDeleteVdc, useVdcs } from "./queries";
 import { VdcFormButton } from "./vdc-form-modal";
@@ -29,66 +23,33 @@ export function GroupBadges({ groups }: { groups: VdcDto["groups"] }) {
 }
 
 export function VdcsList() {
-  const { isAdmin } = useSession().user;
-  const list = useListUrlState({ sort: "name" });
-  const vdcs = useVdcs(list.query);
   const remove = useDeleteVdc();
-
-  const columns: DataTableColumn<VdcDto>[] = [
-    {
-      accessor: "name",
-      title: "Name",
-      sortable: true,
-      render: (v) => (
-        <Anchor component={Link} href={`/vdcs/${v.id}`}>
-          {v.name}
-        </Anchor>
-      ),
-    },
-    {
-      accessor: "description",
-      title: "Description",
-      render: (v) => (
-        <Text size="sm" lineClamp={2}>
-          {v.description}
-        </Text>
-      ),
-    },
-    { accessor: "groups", title: "Groups", render: (v) => <GroupBadges groups={v.groups} /> },
-    { accessor: "resources", title: "Resources", textAlign: "right", width: 110, render: (v) => v.resources.length },
-    ...(isAdmin
-      ? [
-          {
-            accessor: "actions",
-            title: "Actions",
-            textAlign: "right",
-            width: 90,
-            render: (v) => (
-              <DeleteAction
-                kind="VDC"
-                name={v.name}
-                consequence={vdcDeleteConsequence(v)}
-                onDelete={() => remove.mutateAsync(v.id)}
-              />
-            ),
-          } satisfies DataTableColumn<VdcDto>,
-        ]
-      : []),
-  ];
-
   return (
-    <Stack gap="sm">
-      <PageHeader title="VDCs">{isAdmin ? <VdcFormButton /> : null}</PageHeader>
-      <SearchInput value={list.params.q ?? ""} onChange={(q) => list.update({ q })} placeholder="Search VDCs…" />
-      <ResourceTable
-        label="VDCs"
-        list={list}
-        data={vdcs.data}
-        isFetching={vdcs.isFetching}
-        error={vdcs.error}
-        columns={columns}
-        noRecordsText="No VDCs match"
-      />
-    </Stack>
+    <SimpleListPage<VdcDto>
+      title="VDCs"
+      plural="VDCs"
+      useItems={useVdcs}
+      create={<VdcFormButton />}
+      columns={[
+        nameColumn("/vdcs"),
+        descriptionColumn(),
+        { accessor: "groups", title: "Groups", render: (v) => <GroupBadges groups={v.groups} /> },
+        {
+          accessor: "resources",
+          title: "Resources",
+          textAlign: "right",
+          width: 110,
+          render: (v) => v.resources.length,
+        },
+      ]}
+      deleteAction={(v) => (
+        <DeleteAction
+          kind="VDC"
+          name={v.name}
+          consequence={vdcDeleteConsequence(v)}
+          onDelete={() => remove.mutateAsync(v.id)}
+        />
+      )}
+    />
   );
 }

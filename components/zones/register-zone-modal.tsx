@@ -1,24 +1,20 @@
 "use client";
 
-import { Button, Group, Modal, Stack } from "@mantine/core";
+import { Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useDisclosure } from "@mantine/hooks";
 import { IconPlus } from "@tabler/icons-react";
+import { FormActions, ModalButton } from "@/components/ui/modal-button";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { createZoneBody } from "@/lib/zones/zone-schemas";
 import { useCreateZone } from "./queries";
 import { ZoneFields, type ZoneFormValues } from "./zone-fields";
 
 export function RegisterZoneButton() {
-  const [opened, { open, close }] = useDisclosure(false);
   return (
-    <>
-      <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={open}>
-        Register zone
-      </Button>
-      <Modal opened={opened} onClose={close} title="Register zone">
-        <RegisterZoneForm onDone={close} />
-      </Modal>
-    </>
+    <ModalButton label="Register zone" icon={<IconPlus size={16} aria-hidden />} title="Register zone">
+      {(close) => <RegisterZoneForm onDone={close} />}
+    </ModalButton>
   );
 }
 
@@ -26,7 +22,7 @@ function RegisterZoneForm({ onDone }: { onDone: () => void }) {
   const create = useCreateZone();
   const form = useForm<ZoneFormValues>({
     initialValues: { name: "", endpoint: "", description: "" },
-    validate: { name: (v) => (v.trim() ? null : "is required") },
+    validate: schemaValidate(createZoneBody),
   });
   const submit = form.onSubmit((v) =>
     create.mutate(
@@ -45,14 +41,7 @@ function RegisterZoneForm({ onDone }: { onDone: () => void }) {
     <form onSubmit={submit} noValidate>
       <Stack>
         <ZoneFields form={form} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Register
-          </Button>
-        </Group>
+        <FormActions submitLabel="Register" pending={create.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

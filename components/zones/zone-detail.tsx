@@ -1,13 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { Anchor, Badge, Button, Group, Stack, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useSession } from "@/components/auth/session-context";
-import { DeleteAction } from "@/components/ui/delete-action";
+import { DetailHeader } from "@/components/ui/detail-header";
 import { formatDateTime } from "@/components/ui/format";
 import { notifyError, notifySuccess } from "@/components/ui/notify";
-import { PageHeader } from "@/components/ui/page-header";
+import { schemaValidate } from "@/components/ui/schema-validate";
+import { zoneFields } from "@/lib/zones/zone-schemas";
 import { QueryView } from "@/components/ui/query-view";
 import type { ZoneStatusDto } from "./api";
 import { useDeleteZone, useUpdateZone, useZone } from "./queries";
@@ -21,38 +21,33 @@ export function ZoneDetail({ id }: { id: number }) {
 }
 
 function ZoneView({ zone }: { zone: ZoneStatusDto }) {
-  const router = useRouter();
   const { isAdmin } = useSession().user;
   const remove = useDeleteZone();
   return (
     <>
-      <PageHeader
-        title={
-          <Group gap="sm">
-            {zone.name}
-            {zone.local ? (
-              <Badge color="teal" variant="light">
-                Local
-              </Badge>
-            ) : null}
-          </Group>
+      <DetailHeader
+        name={zone.name}
+        badges={
+          zone.local ? (
+            <Badge color="teal" variant="light">
+              Local
+            </Badge>
+          ) : null
         }
-      >
-        {isAdmin ? (
-          <DeleteAction
-            variant="button"
-            kind="zone"
-            name={zone.name}
-            consequence={ZONE_DELETE_CONSEQUENCE}
-            disabledReason={zone.local ? "The local zone cannot be removed" : undefined}
-            onDelete={() => remove.mutateAsync(zone.id)}
-            onDeleted={() => router.push("/zones")}
-          />
-        ) : null}
-      </PageHeader>
-      <Text size="sm" c="dimmed" mb="xs">
-        ID {zone.id} · registered {formatDateTime(zone.createdAt)}
-      </Text>
+        meta={`ID ${zone.id} · registered ${formatDateTime(zone.createdAt)}`}
+        remove={
+          isAdmin
+            ? {
+                kind: "zone",
+                name: zone.name,
+                consequence: ZONE_DELETE_CONSEQUENCE,
+                disabledReason: zone.local ? "The local zone cannot be removed" : undefined,
+                onDelete: () => remove.mutateAsync(zone.id),
+                listPath: "/zones",
+              }
+            : undefined
+        }
+      />
       <Group gap="xs" mb="md">
         <Text size="sm">Portal:</Text>
         <ZoneHealthBadge health={zone.health} />
@@ -91,6 +86,7 @@ function ZoneEditForm({ zone }: { zone: ZoneStatusDto }) {
   const update = useUpdateZone();
   const form = useForm<ZoneFormValues>({
     initialValues: { name: zone.name, endpoint: zone.endpoint ?? "", description: zone.description },
+    validate: schemaValidate(zoneFields),
   });
   const submit = form.onSubmit((v) =>
     update.mutate(

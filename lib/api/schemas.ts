@@ -9,8 +9,12 @@ import { RESOURCE_TYPES } from "@/lib/permissions/resources";
  */
 export const INT32_MAX = 2_147_483_647;
 
-/** A row id in a JSON body. */
-export const dbId = z.number().int().positive().max(INT32_MAX, `must be at most ${INT32_MAX}`);
+/** A row id in a JSON body (0, as a form sends "none chosen", is no id: "is required"). */
+export const dbId = z
+  .number()
+  .int()
+  .min(1, { error: (issue) => (issue.input === 0 ? "is required" : "must be a positive id") })
+  .max(INT32_MAX, `must be at most ${INT32_MAX}`);
 
 /**
  * An integer as it arrives in a URL: decimal digits only. `Number()` would also read `1e3`,
@@ -72,7 +76,7 @@ export const objectName = z
   .max(128, "must be at most 128 characters")
   // control characters spelt as \x ranges: most non-JavaScript tools cannot run \p{Cc}
   .regex(
-    /^[^&|:\\";/'#{}$<>\x00-\x1F\x7F-\x9F]+$/,
+    /^[^&|:\\";/'#{}$<>\x00-\x1F\x7F-\x9F]*$/,
     "must not contain & | : \\ \" ; / ' # { } $ < > or control characters",
   );
 
@@ -81,7 +85,7 @@ export const username = z
   .trim()
   .min(2, "must be at least 2 characters")
   .max(64, "must be at most 64 characters")
-  .regex(/^[a-z][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' or '-', starting with a letter");
+  .regex(/^[a-z][a-z0-9._-]*$/, "must be lowercase letters, digits, '.', '_' or '-', starting with a letter");
 
 export const password = z.string().min(8, "must be at least 8 characters").max(256, "must be at most 256 characters");
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { AppError, type InvalidParam } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import type { Ctx } from "@/lib/auth/context";
 import { loadCtxUser } from "@/lib/auth/load-user";
 import { resolveApiToken } from "@/lib/auth/api-tokens";
@@ -11,6 +11,7 @@ import { forwardedByTrustedProxy } from "@/lib/auth/client-address";
 import { localZone } from "@/lib/zones/local-zone";
 import type { Operation } from "./operation";
 import { problemResponse } from "./problem";
+import { invalidInput } from "./readable-issues";
 import { findNul } from "./find-nul";
 
 type Infer<T> = NonNullable<T> extends z.ZodType ? z.output<NonNullable<T>> : undefined;
@@ -148,20 +149,11 @@ async function readJson(req: Request, limit: number): Promise<unknown> {
 function parseInput<T extends z.ZodType | undefined>(where: string, schema: T, value: unknown): Infer<T> {
   if (!schema) return undefined as Infer<T>;
   const nulAt = findNul(value);
-  if (nulAt) {
-    const name = nulAt.length ? nulAt.join(".") : where;
-    throw new AppError("INVALID", `Invalid ${where}: ${name}: must not contain NUL characters`, {
-      invalidParams: [{ name, reason: "must not contain NUL characters" }],
-    });
-  }
+  if (nulAt)
+    throw invalidInput([{ code: "custom", path: nulAt, message: "must not contain NUL characters" }], [], where);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as Infer<T>;
-  const invalidParams: InvalidParam[] = parsed.error.issues.map((issue) => ({
-    name: issue.path.length ? issue.path.join(".") : where,
-    reason: issue.message,
-  }));
-  const summary = invalidParams.map((p) => `${p.name}: ${p.reason}`).join("; ");
-  throw new AppError("INVALID", `Invalid ${where}: ${summary}`, { invalidParams });
+  throw invalidInput(parsed.error.issues, [], where);
 }
 
 export async function authenticate(req: Request, op: Pick<Operation, "auth">, requestId: string): Promise<Ctx | null> {

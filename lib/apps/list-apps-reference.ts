@@ -3,7 +3,7 @@ import { containsInsensitive } from "@/lib/db/provider-where";
 import { subjectOf, type Ctx } from "@/lib/auth/context";
 import { whereHolds } from "@/lib/permissions/visibility";
 import { appInclude, appJobs, toAppDto, unpackTags } from "./app-dto";
-import type { ListAppsInput } from "./list-apps";
+import { facetOrder, type ListAppsInput } from "./list-apps";
 
 /**
  * The catalog as it was answered before its index (lib/apps/catalog-query.ts): one Prisma
@@ -56,23 +56,32 @@ export async function listAppIdsReference({ ctx, input }: { ctx: Ctx; input: Lis
   return { ids: rows.map((r) => r.id), total };
 }
 
-/** The facets' values with how many usable apps carry each, by grouping the usable apps. */
+/**
+ * The facets' values with how many usable apps carry each (in any state, whatever the other
+ * filters), by grouping the usable apps; ids as strings, as the catalog's facets answer them.
+ */
 export async function listAppFacetsReference({ ctx }: { ctx: Ctx }) {
   const rows = await db().marketplaceApp.groupBy({
-    by: ["format", "hypervisor", "architecture", "tags"],
+    by: ["format", "hypervisor", "architecture", "tags", "type", "state", "zoneId", "marketplaceId", "ownerId"],
     where: referenceWhere(ctx, {}),
     _count: { _all: true },
   });
-  const counted = (pick: (r: (typeof rows)[number]) => string[]) => {
+  const counted = (pick: (r: (typeof rows)[number]) => (string | number)[], ids = false) => {
     const counts = new Map<string, number>();
-    for (const r of rows) for (const v of new Set(pick(r))) if (v) counts.set(v, (counts.get(v) ?? 0) + r._count._all);
-    return [...counts.keys()].sort().map((value) => ({ value, count: counts.get(value)! }));
+    for (const r of rows)
+      for (const v of new Set(pick(r).map(String))) if (v) counts.set(v, (counts.get(v) ?? 0) + r._count._all);
+    return [...counts.keys()].sort(facetOrder(ids)).map((value) => ({ value, count: counts.get(value)! }));
   };
   return {
     formats: counted((r) => [r.format]),
     hypervisors: counted((r) => [r.hypervisor]),
     architectures: counted((r) => [r.architecture]),
     tags: counted((r) => unpackTags(r.tags)),
+    types: counted((r) => [r.type]),
+    states: counted((r) => [r.state]),
+    zoneIds: counted((r) => [r.zoneId], true),
+    marketplaceIds: counted((r) => [r.marketplaceId], true),
+    ownerIds: counted((r) => [r.ownerId], true),
   };
 }
 

@@ -117,17 +117,25 @@ export async function listApps({ ctx, input }: { ctx: Ctx; input: ListAppsInput 
 /** The values a facet takes among the usable apps, each with how many apps have it. */
 type FacetCounts = { value: string; count: number }[];
 
-function facet(counts: Map<string, number>): FacetCounts {
+/** Ids (marketplaces, zones, owners) in numeric order, other values in string order. */
+export const facetOrder = (ids: boolean) => (a: string, b: string) =>
+  ids ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
+
+function facet(counts: Map<string, number>, ids = false): FacetCounts {
   return [...counts.keys()]
     .filter((v) => v && counts.get(v)! > 0)
-    .sort()
+    .sort(facetOrder(ids))
     .map((value) => ({ value, count: counts.get(value)! }));
 }
 
+type Num = number | bigint | string;
+
 /**
  * The values the catalog's filters can take among the apps the user may use, with how many of
- * those apps have each: sums of the counts kept per visibility class, so the cost follows the
- * number of classes and values, not of apps.
+ * those apps have each (in any state, whatever the other filters): sums of the counts kept per
+ * visibility class, so the cost follows the number of classes and values, not of apps. A
+ * class's marketplace and owner are columns of the class itself. Ids are answered as strings,
+ * as the catalog's URL filters carry them.
  */
 export async function listAppFacets({ ctx }: { ctx: Ctx }) {
   const classes = await classesFor(ctx, {});
@@ -137,30 +145,56 @@ export async function listAppFacets({ ctx }: { ctx: Ctx }) {
       : classes.length
         ? Prisma.sql`WHERE ${Prisma.raw(alias)}."visClass" IN (${Prisma.join(classes)})`
         : Prisma.sql`WHERE 1 = 0`;
-  const [combos, tagRows] = await Promise.all([
-    db().$queryRaw<{ format: string; hypervisor: string; architecture: string; n: number | bigint | string }[]>(
-      Prisma.sql`SELECT c."format", c."hypervisor", c."architecture", SUM(c."apps") AS "n"
-        FROM "AppCatalogCount" c ${inClasses("c")} GROUP BY c."format", c."hypervisor", c."architecture"`,
+  const [combos, byClass, tagRows] = await Promise.all([
+    db().$queryRaw<
+      { type: string; state: string; zoneId: Num; format: string; hypervisor: string; architecture: string; n: Num }[]
+    >(
+      Prisma.sql`SELECT c."type", c."state", c."zoneId", c."format", c."hypervisor", c."architecture", SUM(c."apps") AS "n"
+        FROM "AppCatalogCount" c ${inClasses("c")}
+        GROUP BY c."type", c."state", c."zoneId", c."format", c."hypervisor", c."architecture"`,
     ),
-    db().$queryRaw<{ tag: string; n: number | bigint | string }[]>(
+    db().$queryRaw<{ marketplaceId: Num; ownerId: Num; n: Num }[]>(
+      Prisma.sql`SELECT v."marketplaceId", v."ownerId", SUM(c."apps") AS "n"
+        FROM "AppCatalogCount" c JOIN "AppVisClass" v ON v."id" = c."visClass" ${inClasses("c")}
+        GROUP BY v."marketplaceId", v."ownerId"`,
+    ),
+    db().$queryRaw<{ tag: string; n: Num }[]>(
       Prisma.sql`SELECT t."tag", SUM(t."apps") AS "n" FROM "AppTagCount" t ${inClasses("t")} GROUP BY t."tag"`,
     ),
   ]);
-  const sums = { formats: new Map(), hypervisors: new Map(), architectures: new Map() } as Record<
-    "formats" | "hypervisors" | "architectures",
-    Map<string, number>
-  >;
-  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  const sums = {
+    formats: new Map<string, number>(),
+    hypervisors: new Map<string, number>(),
+    architectures: new Map<string, number>(),
+    types: new Map<string, number>(),
+    states: new Map<string, number>(),
+    zoneIds: new Map<string, number>(),
+    marketplaceIds: new Map<string, number>(),
+    ownerIds: new Map<string, number>(),
+  };
+  const add = (m: Map<string, number>, k: Num, n: Num) => m.set(String(k), (m.get(String(k)) ?? 0) + Number(n));
   for (const r of combos) {
-    add(sums.formats, r.format, Number(r.n));
-    add(sums.hypervisors, r.hypervisor, Number(r.n));
-    add(sums.architectures, r.architecture, Number(r.n));
+    add(sums.formats, r.format, r.n);
+    add(sums.hypervisors, r.hypervisor, r.n);
+    add(sums.architectures, r.architecture, r.n);
+    add(sums.types, r.type, r.n);
+    add(sums.states, r.state, r.n);
+    add(sums.zoneIds, r.zoneId, r.n);
+  }
+  for (const r of byClass) {
+    add(sums.marketplaceIds, r.marketplaceId, r.n);
+    add(sums.ownerIds, r.ownerId, r.n);
   }
   const counts = {
     formats: facet(sums.formats),
     hypervisors: facet(sums.hypervisors),
     architectures: facet(sums.architectures),
     tags: facet(new Map(tagRows.map((r) => [r.tag, Number(r.n)]))),
+    types: facet(sums.types),
+    states: facet(sums.states),
+    zoneIds: facet(sums.zoneIds, true),
+    marketplaceIds: facet(sums.marketplaceIds, true),
+    ownerIds: facet(sums.ownerIds, true),
   };
   return {
     formats: counts.formats.map((c) => c.value),

@@ -1,3 +1,5 @@
+import { watch, type FSWatcher } from "node:fs";
+import { open, utimes } from "node:fs/promises";
 import { getConfig } from "@/lib/config";
 import type { DbLike } from "@/lib/auth/context";
 
@@ -10,8 +12,12 @@ import type { DbLike } from "@/lib/auth/context";
  * - Across processes on PostgreSQL: `NOTIFY` on JOBS_CHANNEL, which each worker `LISTEN`s to
  *   (see listenForJobs). PostgreSQL delivers a notification sent in a transaction only when it
  *   commits, and never when it rolls back.
- * - Across processes on SQLite there is no such channel: other processes find the job at their
- *   next poll.
+ * - Across processes on SQLite, which share one database file and so one machine: a wake file
+ *   per zone beside the database (`<database>-jobs-<zone>.wake`), whose modification time is
+ *   touched; each worker watches it (inotify on Linux, see watchJobFile). SQLite has no hook
+ *   after a commit, so the file is touched when the job is written, and a woken worker looks
+ *   again shortly after (WAKE_AGAIN_MS), by which time the enqueuing transaction has committed;
+ *   a longer transaction leaves the job to the poll, as before.
  */
 export const JOBS_CHANNEL = "bazaar_jobs";
 
@@ -34,9 +40,64 @@ export function onJobQueued(fn: Listener): () => void {
  * cannot see the job before the commit, which the notification then announces.
  */
 export async function announceJob(client: DbLike, zoneId: number): Promise<void> {
-  if (getConfig().databaseProvider === "postgresql")
+  const config = getConfig();
+  if (config.databaseProvider === "postgresql")
     await client.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, ${String(zoneId)})`;
+  else if (config.sqlitePath) await touchWakeFile(wakeFileOf(config.sqlitePath, zoneId));
   for (const fn of listeners()) fn(zoneId);
+}
+
+/** The file the workers of `zoneId` watch, beside the SQLite database they share. */
+export const wakeFileOf = (sqlitePath: string, zoneId: number) => `${sqlitePath}-jobs-${zoneId}.wake`;
+
+/** Creates the file if need be and touches it; a failure only leaves the job to the poll. */
+async function touchWakeFile(file: string): Promise<void> {
+  try {
+    await (await open(file, "a")).close();
+    const now = new Date();
+    await utimes(file, now, now);
+  } catch {
+    // the poll finds the job
+  }
+}
+
+/** How long after a wake through the file a worker looks again (the enqueuing transaction's commit). */
+export const WAKE_AGAIN_MS = 100;
+
+/**
+ * Watches the wake file of `zoneId` (SQLite): `onJob` is called when another process queues a
+ * job of the zone, and again WAKE_AGAIN_MS later. Resolves once watching; without a watcher
+ * (the file cannot be made or watched) the poll still finds every job.
+ */
+export async function watchJobFile(opts: {
+  sqlitePath: string;
+  zoneId: number;
+  onJob: () => void;
+  log: (line: string) => void;
+}): Promise<{ close(): void }> {
+  const file = wakeFileOf(opts.sqlitePath, opts.zoneId);
+  let watcher: FSWatcher | null = null;
+  let again: NodeJS.Timeout | undefined;
+  try {
+    await (await open(file, "a")).close();
+    watcher = watch(file, { persistent: false }, () => {
+      opts.onJob();
+      clearTimeout(again);
+      again = setTimeout(opts.onJob, WAKE_AGAIN_MS);
+    });
+    watcher.on("error", (err) => {
+      opts.log(`job wake file lost (${err.message}); polling`);
+      watcher?.close();
+    });
+  } catch (err) {
+    opts.log(`cannot watch ${file} (${(err as Error).message}); polling`);
+  }
+  return {
+    close() {
+      clearTimeout(again);
+      watcher?.close();
+    },
+  };
 }
 
 /**

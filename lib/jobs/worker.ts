@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import type { DbLike } from "@/lib/auth/context";
 import { PermanentJobError, type JobDefinition } from "./define-job";
 import { JobPulse } from "./job-pulse";
-import { listenForJobs, onJobQueued } from "./job-wake";
+import { listenForJobs, onJobQueued, watchJobFile } from "./job-wake";
 import { jobDefinition } from "./registry";
 import { retryDelayMs } from "./retry-delay";
 import { runSchedules } from "./schedules";
@@ -22,8 +22,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * how often the worker looks for work on its own: jobs whose retry delay ran out, jobs of a
-   * worker that died, and jobs queued by another process on SQLite (queued jobs wake it
-   * otherwise: see job-wake.ts)
+   * worker that died, and queued jobs whose wake it missed (queued jobs wake it otherwise: see
+   * job-wake.ts)
    */
   pollMs?: number;
   log?: (line: string) => void;
@@ -41,7 +41,6 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
   const concurrency = opts.concurrency ?? 2;
   const pollMs = opts.pollMs ?? 500;
   const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
-  const sqlite = getConfig().databaseProvider === "sqlite";
   const running = new Map<number, Promise<void>>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -96,18 +95,21 @@ export function startWorker(opts: WorkerOptions): { stop(): Promise<void>; id: s
   timer = setTimeout(tick, 0);
 
   const unsubscribe = onJobQueued((zoneId) => zoneId === opts.zoneId && wake());
-  const listening = sqlite ? null : listenForJobs({ zoneId: opts.zoneId, onJob: wake, log });
+  const { sqlitePath } = getConfig();
+  const listening = sqlitePath
+    ? watchJobFile({ sqlitePath, zoneId: opts.zoneId, onJob: wake, log })
+    : listenForJobs({ zoneId: opts.zoneId, onJob: wake, log });
 
   return {
     id,
-    /** resolves after the first look for work, once queued jobs of other processes wake this worker (PostgreSQL) */
+    /** resolves after the first look for work, once queued jobs of other processes wake this worker */
     ready: Promise.all([firstPoll, listening]).then(() => {}),
     async stop() {
       stopped = true;
       polledOnce();
       clearTimeout(timer);
       unsubscribe();
-      await (await listening)?.close();
+      await (await listening).close();
       // a poll in flight may still claim a job: wait for it, then for every job it started
       await polling;
       await Promise.allSettled(running.values());

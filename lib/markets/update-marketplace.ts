@@ -1,13 +1,12 @@
 import { db } from "@/lib/db/client";
 import type { Ctx } from "@/lib/auth/context";
-import { AppError, conflict, invalid, isUniqueViolation } from "@/lib/errors";
+import { conflict, invalid, isUniqueViolation } from "@/lib/errors";
+import { invalidInput } from "@/lib/api/readable-issues";
 import { recordAudit } from "@/lib/audit/record-audit";
 import {
   httpMarketConfig,
   isPublicDriver,
-  linuxContainersMarketConfig,
-  oneMarketConfig,
-  s3MarketConfig,
+  MARKET_CONFIG_SCHEMAS,
   s3MarketSecrets,
   type MarketDriverName,
   type MarketDriverSpec,
@@ -56,19 +55,6 @@ async function vetMove(
     throw invalid("secrets.secretAccessKey", "retype the secret access key to use the credentials elsewhere");
 }
 
-const CONFIG_SCHEMAS = {
-  http: httpMarketConfig,
-  s3: s3MarketConfig,
-  one: oneMarketConfig,
-  linuxcontainers: linuxContainersMarketConfig,
-} as const;
-
-/** zod issues of a merged driver config, as field errors under config.* / secrets.* */
-function invalidDriverFields(prefix: string, issues: { path: PropertyKey[]; message: string }[]) {
-  const invalidParams = issues.map((i) => ({ name: [prefix, ...i.path.map(String)].join("."), reason: i.message }));
-  return new AppError("INVALID", invalidParams.map((p) => `${p.name} ${p.reason}`).join("; "), { invalidParams });
-}
-
 /**
  * Renames, describes, enables/disables a marketplace, or changes its driver attributes
  * (merged over the stored ones, validated and checked against the backend again). Disabling
@@ -90,14 +76,14 @@ export async function updateMarketplace({ ctx, input }: { ctx: Ctx; input: Updat
   let changedConfig: Record<string, unknown> | undefined;
   if (config) await vetMove(ctx, current, config, secrets);
   if (config || secrets) {
-    const schema = CONFIG_SCHEMAS[current.driver as MarketDriverName] ?? httpMarketConfig;
+    const schema = MARKET_CONFIG_SCHEMAS[current.driver as MarketDriverName] ?? httpMarketConfig;
     const merged = schema.safeParse({ ...(JSON.parse(current.config) as object), ...config });
-    if (!merged.success) throw invalidDriverFields("config", merged.error.issues);
+    if (!merged.success) throw invalidInput(merged.error.issues, ["config"]);
     let sealed = current.secrets;
     let plain: Record<string, string> = {};
     if (current.driver === "s3") {
       const next = s3MarketSecrets.safeParse({ ...openSecrets(current.secrets), ...secrets });
-      if (!next.success) throw invalidDriverFields("secrets", next.error.issues);
+      if (!next.success) throw invalidInput(next.error.issues, ["secrets"]);
       plain = next.data;
       sealed = sealSecrets(next.data);
     }

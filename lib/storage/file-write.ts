@@ -123,7 +123,8 @@ const SYNC_EVERY = 64 * 1024 * 1024;
  * A write stream to an open file that has the kernel write its dirty pages back as it goes
  * (fdatasync every SYNC_EVERY bytes, in the background, one at a time): the fsync of commit()
  * then finds little left to do, instead of a whole image's page cache after the last byte.
- * A deep buffer lets it coalesce socket-sized chunks into large writev calls (2x throughput).
+ * A deep buffer lets it coalesce socket-sized chunks into large writev calls (2x throughput
+ * over none; 4 MiB measured as fast as 8 MiB, and it is a transfer's memory).
  * It closes the file when it finishes or is destroyed.
  */
 class SyncingFileStream extends Writable {
@@ -132,7 +133,7 @@ class SyncingFileStream extends Writable {
   private syncing: Promise<void> | null = null;
 
   constructor(private readonly fh: FileHandle) {
-    super({ highWaterMark: 8 * 1024 * 1024 });
+    super({ highWaterMark: 4 * 1024 * 1024 });
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {

@@ -29,21 +29,21 @@ describe("serviceTemplateBody", () => {
 
   it("refuses duplicate role names", () => {
     expect(issues({ name: "s", roles: [role("a"), role("b"), role("a")] })).toEqual([
-      "roles.2.name: role a appears twice",
+      "roles.2.name: Role a appears twice",
     ]);
   });
 
   it("refuses an unknown parent and a role that is its own parent", () => {
     expect(issues({ name: "s", roles: [role("a", ["ghost"]), role("b", ["b"])] })).toEqual([
-      "roles.0.parents: role a: parent ghost is not a role of this service",
-      "roles.1.parents: role b cannot be its own parent",
+      "roles.0.parents: Role a: parent ghost is not a role of this service",
+      "roles.1.parents: Role b cannot be its own parent",
     ]);
   });
 
   it("refuses a cycle of parents, naming the role and the cycle once", () => {
     expect(
       issues({ name: "s", roles: [role("a", ["c"]), role("b", ["a"]), role("c", ["b"]), role("d", ["a"])] }),
-    ).toEqual(["roles.0.parents: role a is in a cycle of parents: a → c → b → a"]);
+    ).toEqual(["roles.0.parents: Role a is in a cycle of parents: a → c → b → a"]);
     // a diamond is not a cycle
     expect(
       issues({ name: "s", roles: [role("a"), role("b", ["a"]), role("c", ["a"]), role("d", ["b", "c"])] }),
@@ -74,7 +74,7 @@ describe("parseServiceBody", () => {
       expect.unreachable();
     } catch (err) {
       expect((err as AppError).invalidParams).toEqual([
-        { name: "roles.0.parents", reason: "role a: parent b is not a role of this service" },
+        { name: "roles.0.parents", reason: "Role a: parent b is not a role of this service" },
       ]);
     }
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { invalidInput } from "@/lib/api/readable-issues";
 import { INT32_MAX, objectName } from "@/lib/api/schemas";
 
 /**
@@ -18,7 +19,11 @@ export const serviceRole = z.looseObject({
     .int("must be a whole number")
     .min(0, "must be 0 or more")
     .max(100_000, "must be at most 100000"),
-  vm_template: z.number().int().positive("must be a VM template id").max(INT32_MAX, "must be a VM template id"),
+  vm_template: z
+    .number()
+    .int("must be a VM template id")
+    .min(1, "is required")
+    .max(INT32_MAX, "must be a VM template id"),
   parents: z.array(z.string()).optional(),
 });
 export type ServiceRole = z.infer<typeof serviceRole>;
@@ -59,7 +64,7 @@ export const serviceTemplateBody = z
     const index = new Map<string, number>();
     body.roles.forEach((role, i) => {
       if (index.has(role.name))
-        ctx.addIssue({ code: "custom", path: ["roles", i, "name"], message: `role ${role.name} appears twice` });
+        ctx.addIssue({ code: "custom", path: ["roles", i, "name"], message: `Role ${role.name} appears twice` });
       else index.set(role.name, i);
     });
     body.roles.forEach((role, i) => {
@@ -68,13 +73,13 @@ export const serviceTemplateBody = z
           ctx.addIssue({
             code: "custom",
             path: ["roles", i, "parents"],
-            message: `role ${role.name} cannot be its own parent`,
+            message: `Role ${role.name} cannot be its own parent`,
           });
         else if (!index.has(parent))
           ctx.addIssue({
             code: "custom",
             path: ["roles", i, "parents"],
-            message: `role ${role.name}: parent ${parent} is not a role of this service`,
+            message: `Role ${role.name}: parent ${parent} is not a role of this service`,
           });
       }
     });
@@ -90,21 +95,13 @@ export const serviceTemplateBody = z
       ctx.addIssue({
         code: "custom",
         path: ["roles", i, "parents"],
-        message: `role ${role.name} is in a cycle of parents: ${cycle.join(" → ")}`,
+        message: `Role ${role.name} is in a cycle of parents: ${cycle.join(" → ")}`,
       });
     });
   });
 
 export type ServiceTemplateBody = z.infer<typeof serviceTemplateBody>;
 export type ServiceTemplateBodyInput = z.input<typeof serviceTemplateBody>;
-
-/** zod issues as field errors ("roles.1.parents"), the API's invalid_params. */
-export function bodyIssues(error: z.ZodError, prefix = "") {
-  return error.issues.map((issue) => ({
-    name: [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "body",
-    reason: issue.message,
-  }));
-}
 
 /** Reads a OneFlow JSON document (an import, the JSON tab); throws INVALID naming what is wrong. */
 export function parseServiceBody(json: string): ServiceTemplateBody {
@@ -116,10 +113,6 @@ export function parseServiceBody(json: string): ServiceTemplateBody {
     throw new AppError("INVALID", reason, { invalidParams: [{ name: "body", reason }] });
   }
   const parsed = serviceTemplateBody.safeParse(raw);
-  if (!parsed.success) {
-    const invalidParams = bodyIssues(parsed.error);
-    const detail = invalidParams.map((p) => `${p.name}: ${p.reason}`).join("; ");
-    throw new AppError("INVALID", detail, { invalidParams });
-  }
+  if (!parsed.success) throw invalidInput(parsed.error.issues);
   return parsed.data;
 }

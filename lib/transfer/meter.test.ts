@@ -8,7 +8,7 @@ import { LimitExceededError, Meter } from "./meter";
 const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 describe("Meter", () => {
-  it("hashes like node:crypto across many chunks, more than the md5 thread may have queued (8 MiB)", async () => {
+  it("hashes like node:crypto across many chunks, more than the md5 thread may have queued (4 MiB)", async () => {
     // one chunk above the in-flight bound makes the meter wait for its md5 thread
     // (backpressure) for certain; then uneven chunks, each to be seen once and in order
     const block = randomBytes(4 * 1024 * 1024);

@@ -148,6 +148,41 @@ describe("the catalog's index answers what the plain query answered", () => {
     expect(inMarket.total).toBe(await db().marketplaceApp.count({ where: { marketplaceId: markets[2].id } }));
   }, 240_000);
 
+  it("counts, for each type, state, zone, marketplace and owner, the apps that filter answers", async () => {
+    const filterOf = {
+      types: "type",
+      states: "state",
+      zoneIds: "zoneId",
+      marketplaceIds: "marketplaceId",
+      ownerIds: "ownerId",
+    } as const;
+    for (const name of ["admin", "alice", "lonely", "vdc"]) {
+      const ctx = await ctxOf(name);
+      const { counts } = await listAppFacets({ ctx });
+      const all = (await listApps({ ctx, input: page() })).total;
+      for (const [key, filter] of Object.entries(filterOf) as [
+        keyof typeof filterOf,
+        (typeof filterOf)[keyof typeof filterOf],
+      ][]) {
+        const label = `${name} ${key}`;
+        // every usable app has one value of each: none is left out, none counted twice
+        expect(
+          counts[key].reduce((n, c) => n + c.count, 0),
+          label,
+        ).toBe(all);
+        for (const { value, count } of counts[key]) {
+          const input = page({ [filter]: filter.endsWith("Id") ? Number(value) : value } as Partial<ListAppsInput>);
+          expect((await listApps({ ctx, input })).total, `${label} ${value}`).toBe(count);
+        }
+      }
+    }
+    // the seed spreads the apps over several marketplaces and owners, types and states
+    const admin = (await listAppFacets({ ctx: await ctxOf("admin") })).counts;
+    for (const key of ["types", "states", "marketplaceIds", "ownerIds"] as const)
+      expect(admin[key].length, key).toBeGreaterThan(1);
+    expect(admin.marketplaceIds.map((c) => c.value)).toEqual(expect.arrayContaining(markets.map((m) => String(m.id))));
+  }, 240_000);
+
   it("walks every page by cursor exactly as by page number", async () => {
     for (const name of ["alice", "admin"]) {
       const ctx = await ctxOf(name);
@@ -207,6 +242,12 @@ describe("the catalog's index answers what the plain query answered", () => {
       value: "web",
       count: expect.any(Number),
     });
+    expect(facets.json.counts.marketplaceIds.find((c: { value: string }) => c.value === String(markets[0].id))).toEqual(
+      {
+        value: String(markets[0].id),
+        count: expect.any(Number),
+      },
+    );
   });
 
   it("reflects every write at once: chmod, chown, delete, state, tags, memberships, VDC grants", async () => {

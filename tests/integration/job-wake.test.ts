@@ -15,8 +15,9 @@ import { waitFor } from "../support/images";
 
 /**
  * A queued job wakes the workers: they are started here with a poll of an hour, so a job
- * that runs at all was announced (in this process by a signal; on PostgreSQL from another
- * process by NOTIFY), and one queued in a transaction is claimed only after the commit.
+ * that runs at all was announced (in this process by a signal; from another process by NOTIFY
+ * on PostgreSQL, by the wake file beside the database on SQLite), and one queued in a
+ * transaction is claimed only after the commit.
  */
 const HOUR = 3_600_000;
 const wakeJob = defineJob({ kind: "test.wake", schema: z.object({}), run: async () => {} });
@@ -76,33 +77,29 @@ describe("waking the worker", () => {
     await succeeded(id);
   });
 
-  it.runIf(process.env.BAZAAR_TEST_DB === "postgres")(
-    "wakes a worker of another process on PostgreSQL (NOTIFY after the commit)",
-    async () => {
-      const c = getConfig();
-      const child = spawnScript(path.join("tests", "integration", "job-wake-worker.ts"), {
-        DATABASE_URL: c.databaseUrl,
-        BAZAAR_DATA_DIR: c.dataDir,
-        BAZAAR_ZONE: c.zoneName,
-        WAKE_TEST_ZONE_ID: String(zoneId),
-      });
-      // stderr only to the test's output; stdout says when the worker listens
-      child.stderr!.pipe(process.stderr);
-      const lines = createInterface({ input: child.stdout! });
-      stops.push(async () => {
-        if (child.exitCode !== null) return;
-        const exited = once(child, "exit");
-        child.kill("SIGTERM");
-        await exited;
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.once("exit", (code) => reject(new Error(`the worker process exited (${code})`)));
-        lines.on("line", (l) => l === "ready" && resolve());
-      });
-      const id = await db().$transaction(async (tx) => (await enqueue(tx)).id);
-      const job = await succeeded(id);
-      expect(job.leaseOwner).toContain(`:${child.pid}:`);
-    },
-    60_000,
-  );
+  it("wakes a worker of another process (PostgreSQL: NOTIFY after the commit; SQLite: the wake file)", async () => {
+    const c = getConfig();
+    const child = spawnScript(path.join("tests", "integration", "job-wake-worker.ts"), {
+      DATABASE_URL: c.databaseUrl,
+      BAZAAR_DATA_DIR: c.dataDir,
+      BAZAAR_ZONE: c.zoneName,
+      WAKE_TEST_ZONE_ID: String(zoneId),
+    });
+    // stderr only to the test's output; stdout says when the worker listens
+    child.stderr!.pipe(process.stderr);
+    const lines = createInterface({ input: child.stdout! });
+    stops.push(async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("exit", (code) => reject(new Error(`the worker process exited (${code})`)));
+      lines.on("line", (l) => l === "ready" && resolve());
+    });
+    const id = await db().$transaction(async (tx) => (await enqueue(tx)).id);
+    const job = await succeeded(id);
+    expect(job.leaseOwner).toContain(`:${child.pid}:`);
+  }, 60_000);
 });

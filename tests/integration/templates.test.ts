@@ -368,7 +368,7 @@ describe("service templates", () => {
     expectProblem(await post({ roles: [r("x", ["ghost"])] }), 400, ["roles.0.parents"]);
     const cycle = await post({ roles: [r("x", ["y"]), r("y", ["x"])] });
     expectProblem(cycle, 400, ["roles.0.parents"]);
-    expect(reasons(cycle)).toEqual(["role x is in a cycle of parents: x → y → x"]);
+    expect(reasons(cycle)).toEqual(["Role x is in a cycle of parents: x → y → x"]);
     expectProblem(await post({ roles: [] }), 400, ["roles"]);
     expectProblem(await post({ deployment: "sideways", roles: [r("x")] }), 400, ["deployment"]);
 

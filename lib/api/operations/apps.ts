@@ -1,17 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import {
-  dbId,
-  idParams,
-  listQuery,
-  objectName,
-  pageOf,
-  queryBool,
-  ref,
-  timestamp,
-  urlId,
-  zoneRef,
-} from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, queryBool, ref, timestamp, urlId, zoneRef } from "@/lib/api/schemas";
+import { appMetadata, copyAppBody, importAppBody, publishAppBody, shortText } from "@/lib/apps/app-schemas";
 import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { MARKET_DRIVERS } from "@/lib/markets/drivers/config";
 import { imageDto, jobSummaryDto } from "./images";
@@ -103,19 +93,6 @@ export const appDto = z
   .extend(ownershipDto.shape);
 export type AppDto = z.infer<typeof appDto>;
 
-const description = z.string().trim().max(4096, "must be at most 4096 characters");
-const shortText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
-const tag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._+-]{0,31}$/, "tags are 1-32 lowercase letters, digits, '.', '_', '+' or '-'");
-const tags = z
-  .array(tag)
-  .max(20, "at most 20 tags")
-  .transform((t) => [...new Set(t)]);
-const vmTemplate = z.string().max(65536, "must be at most 64 KiB");
-
 export const APP_SORTS = ["name", "id", "createdAt", "sizeBytes", "version", "state", "type"] as const;
 
 export const listApps = defineOperation({
@@ -170,21 +147,24 @@ export const listAppFacets = defineOperation({
     hypervisors: z.array(z.string()),
     architectures: z.array(z.string()),
     tags: z.array(z.string()),
-    /** the same values, each with how many of the apps you may use have it */
+    /**
+     * how many of the apps you may use (in any state, whatever the other filters) have each
+     * value: the values above, and those of the type, state, zone, marketplace and owner filters
+     * (ids as strings)
+     */
     counts: z.object({
       formats: facetCounts,
       hypervisors: facetCounts,
       architectures: facetCounts,
       tags: facetCounts,
+      types: facetCounts,
+      states: facetCounts,
+      zoneIds: facetCounts,
+      marketplaceIds: facetCounts,
+      ownerIds: facetCounts,
     }),
   }),
 });
-
-const reuse = dbId.nullable().default(null);
-const diskChoices = z
-  .array(z.object({ appId: reuse }))
-  .max(64)
-  .describe("per image disk of the VM template, in order: a READY IMAGE app to reuse, or null to publish the image");
 
 export const publishApp = defineOperation({
   id: "publishApp",
@@ -194,48 +174,7 @@ export const publishApp = defineOperation({
     "Publish an image, a VM template (with its disk images as child apps) or a service template (with its roles' VM templates) into a marketplace of the local zone; one job copies every byte, any failure removes everything",
   tag: "Apps",
   auth: "user",
-  body: z
-    .object({
-      marketplaceId: dbId,
-      /** exactly one of imageId, vmTemplateId, serviceTemplateId */
-      imageId: dbId.optional(),
-      vmTemplateId: dbId.optional(),
-      serviceTemplateId: dbId.optional(),
-      name: objectName,
-      version: shortText(64).min(1, "is required").default("1.0"),
-      description: description.default(""),
-      tags: tags.default([]),
-      hypervisor: shortText(64).default(""),
-      architecture: shortText(64).default(""),
-      /** an IMAGE app's carried VM template */
-      vmTemplate: vmTemplate.default(""),
-      /** for a VM template: reuse choices per image disk */
-      disks: diskChoices.optional(),
-      /** for a service template: per role, a READY VMTEMPLATE app to reuse or the disk choices of its VM template */
-      roles: z
-        .array(z.object({ appId: reuse, disks: diskChoices.optional() }))
-        .max(32)
-        .optional(),
-    })
-    .superRefine((v, ctx) => {
-      const given = [v.imageId, v.vmTemplateId, v.serviceTemplateId].filter((x) => x !== undefined).length;
-      if (given !== 1)
-        ctx.addIssue({
-          code: "custom",
-          path: [v.vmTemplateId ? "vmTemplateId" : v.serviceTemplateId ? "serviceTemplateId" : "imageId"],
-          message: "give exactly one of imageId, vmTemplateId, serviceTemplateId",
-        });
-      if (v.disks && !v.vmTemplateId)
-        ctx.addIssue({ code: "custom", path: ["disks"], message: "only applies to a VM template" });
-      if (v.roles && !v.serviceTemplateId)
-        ctx.addIssue({ code: "custom", path: ["roles"], message: "only applies to a service template" });
-      if (v.vmTemplate && !v.imageId)
-        ctx.addIssue({
-          code: "custom",
-          path: ["vmTemplate"],
-          message: "only an image app carries a VM template text; a VM template is published with vmTemplateId",
-        });
-    }),
+  body: publishAppBody,
   response: appDto,
   status: 201,
   statuses: [502, 507],
@@ -261,17 +200,8 @@ export const updateApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  body: z
-    .object({
-      name: objectName,
-      version: shortText(64).min(1, "is required"),
-      description,
-      tags,
-      hypervisor: shortText(64),
-      architecture: shortText(64),
-      vmTemplate,
-      enabled: z.boolean(),
-    })
+  body: appMetadata
+    .extend({ enabled: z.boolean() })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: appDto,
@@ -315,14 +245,6 @@ export const unlockApp = defineOperation({
   response: appDto,
 });
 
-const importBody = z.object({
-  datastoreId: dbId,
-  /** the new image's name (IMAGE app), or the base of every name a composite import creates */
-  name: objectName,
-  /** for an IMAGE app that carries a VM template: create that template too (default true) */
-  createVmTemplate: z.boolean().default(true),
-});
-
 /** What an import will create (and, once started, is creating). */
 export const importPlanDto = z.object({
   images: z.array(
@@ -364,7 +286,7 @@ export const previewAppImport = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  body: importBody,
+  body: importAppBody,
   response: importPlanDto,
 });
 
@@ -377,7 +299,7 @@ export const importApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  body: importBody,
+  body: importAppBody,
   response: importPlanDto.extend({
     jobId: z.number().int(),
     /** the images being imported (LOCKED until their bytes are in) */
@@ -396,11 +318,7 @@ export const copyApp = defineOperation({
   tag: "Apps",
   auth: "user",
   params: idParams,
-  body: z.object({
-    marketplaceId: dbId,
-    /** the copy's name (the app's own when not given); its child apps keep their names */
-    name: objectName.optional(),
-  }),
+  body: copyAppBody,
   response: z.object({
     /** the job that copies the bytes */
     jobId: z.number().int(),

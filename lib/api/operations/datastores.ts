@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, timestamp } from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, queryBool, timestamp } from "@/lib/api/schemas";
+import {
+  createDatastoreBody,
+  DATASTORE_TYPES,
+  datastoreFields,
+  DISK_FORMAT_REQUIREMENTS,
+} from "@/lib/datastores/datastore-schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
 import { permissionOperations } from "./shared";
-
-export const DATASTORE_TYPES = ["IMAGE", "FILE"] as const;
-export const DISK_FORMAT_REQUIREMENTS = ["any", "qcow2", "raw"] as const;
 
 export const capacityDto = z.object({
   totalBytes: z.number(),
@@ -37,20 +40,6 @@ export const datastoreDto = z
   .extend(ownershipDto.shape);
 export type DatastoreDto = z.infer<typeof datastoreDto>;
 
-const description = z.string().trim().max(1024, "must be at most 1024 characters");
-const limitMb = z
-  .number()
-  .int()
-  .min(1, "must be at least 1 MB")
-  .max(2 ** 31 - 1)
-  .nullable();
-const basePath = z
-  .string()
-  .trim()
-  .max(1024)
-  .refine((p) => p.startsWith("/"), "must be an absolute path")
-  .refine((p) => !p.split("/").includes(".."), "must not contain '..'");
-
 export const listDatastores = defineOperation({
   id: "listDatastores",
   method: "GET",
@@ -72,16 +61,7 @@ export const createDatastore = defineOperation({
   summary: "Create a datastore in the local zone (create right; only admins choose the directory)",
   tag: "Datastores",
   auth: "user",
-  body: z.object({
-    name: objectName,
-    type: z.enum(DATASTORE_TYPES).default("IMAGE"),
-    driver: z.enum(["fs"]).default("fs"),
-    basePath: basePath.optional(),
-    requiredFormat: z.enum(DISK_FORMAT_REQUIREMENTS).default("any"),
-    limitMb: limitMb.default(null),
-    description: description.default(""),
-    enabled: z.boolean().default(true),
-  }),
+  body: createDatastoreBody,
   response: datastoreDto,
   status: 201,
 });
@@ -105,16 +85,7 @@ export const updateDatastore = defineOperation({
   tag: "Datastores",
   auth: "user",
   params: idParams,
-  body: z
-    .object({
-      name: objectName,
-      description,
-      enabled: z.boolean(),
-      requiredFormat: z.enum(DISK_FORMAT_REQUIREMENTS),
-      limitMb,
-    })
-    .partial()
-    .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+  body: datastoreFields.partial().refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: datastoreDto,
 });
 

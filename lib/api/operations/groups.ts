@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, ref, resourceType, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, ref, resourceType, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import { createGroupBody, groupFields } from "@/lib/groups/group-schemas";
 
 export const groupDto = z.object({
   id: z.number().int(),
@@ -17,8 +18,6 @@ export const groupDetailDto = groupDto.extend({
   members: z.array(ref.extend({ primary: z.boolean() })),
 });
 export type GroupDetailDto = z.infer<typeof groupDetailDto>;
-
-const description = z.string().trim().max(1024, "must be at most 1024 characters");
 
 export const listGroups = defineOperation({
   id: "listGroups",
@@ -38,11 +37,7 @@ export const createGroup = defineOperation({
   summary: "Create a group (admins)",
   tag: "Groups",
   auth: "admin",
-  body: z.object({
-    name: objectName,
-    description: description.default(""),
-    createRights: z.array(resourceType).optional(),
-  }),
+  body: createGroupBody,
   response: groupDetailDto,
   status: 201,
 });
@@ -66,10 +61,7 @@ export const updateGroup = defineOperation({
   tag: "Groups",
   auth: "admin",
   params: idParams,
-  body: z
-    .object({ name: objectName, description, createRights: z.array(resourceType) })
-    .partial()
-    .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+  body: groupFields.partial().refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: groupDetailDto,
 });
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp, urlId, dbId } from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, queryBool, ref, timestamp, urlId } from "@/lib/api/schemas";
+import { createImageBody, IMAGE_TYPES, imageFields } from "@/lib/images/image-schemas";
 import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { permissionOperations } from "./shared";
 
-export const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT"] as const;
 export const IMAGE_STATES = ["INIT", "LOCKED", "READY", "USED", "DISABLED", "ERROR"] as const;
 export const IMAGE_ORIGINS = ["UPLOAD", "URL", "APP"] as const;
 
@@ -52,27 +52,6 @@ export const imageDto = z
   .extend(ownershipDto.shape);
 export type ImageDto = z.infer<typeof imageDto>;
 
-const md5 = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^([0-9a-f]{32})?$/, "must be 32 hexadecimal digits");
-const sha256 = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^([0-9a-f]{64})?$/, "must be 64 hexadecimal digits");
-const description = z.string().trim().max(4096, "must be at most 4096 characters");
-
-const common = {
-  name: objectName,
-  datastoreId: dbId,
-  type: z.enum(IMAGE_TYPES).default("OS"),
-  description: description.default(""),
-  expectedMd5: md5.default(""),
-  expectedSha256: sha256.default(""),
-};
-
 export const listImages = defineOperation({
   id: "listImages",
   method: "GET",
@@ -97,15 +76,7 @@ export const createImage = defineOperation({
     "Create an image: from a URL (a job downloads it) or for a browser upload (then send the bytes with tus to /api/v1/uploads with metadata imageId)",
   tag: "Images",
   auth: "user",
-  body: z.discriminatedUnion("source", [
-    z.object({ source: z.literal("url"), url: z.string().trim().min(1, "is required").max(4096), ...common }),
-    z.object({
-      source: z.literal("upload"),
-      size: z.number().int().min(1, "must be at least 1 byte").max(Number.MAX_SAFE_INTEGER),
-      filename: z.string().trim().max(255).default(""),
-      ...common,
-    }),
-  ]),
+  body: createImageBody,
   response: imageDto,
   status: 201,
   statuses: [507],
@@ -130,8 +101,8 @@ export const updateImage = defineOperation({
   tag: "Images",
   auth: "user",
   params: idParams,
-  body: z
-    .object({ name: objectName, description, type: z.enum(IMAGE_TYPES), enabled: z.boolean() })
+  body: imageFields
+    .extend({ enabled: z.boolean() })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: imageDto,

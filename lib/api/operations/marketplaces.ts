@@ -2,14 +2,14 @@ import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
 import { idParams, listQuery, objectName, pageOf, queryBool, timestamp, urlId, zoneRef } from "@/lib/api/schemas";
 import { ownershipDto } from "@/lib/permissions/shared-dto";
+import { MARKET_DRIVERS } from "@/lib/markets/drivers/config";
 import {
-  MARKET_DRIVERS,
-  httpMarketConfig,
-  linuxContainersMarketConfig,
-  oneMarketConfig,
-  s3MarketConfig,
-  s3MarketSecrets,
-} from "@/lib/markets/drivers/config";
+  createMarketplaceBody,
+  marketplaceDescription,
+  catalogTokenBody,
+  marketplaceDriverBody,
+  type CreateMarketplaceBody,
+} from "@/lib/markets/market-schemas";
 import { CATALOG_EXPORTS } from "@/lib/catalogs/catalog-export";
 import { permissionOperations } from "./shared";
 
@@ -65,28 +65,7 @@ export const marketplaceDto = z
   .extend(ownershipDto.shape);
 export type MarketplaceDto = z.infer<typeof marketplaceDto>;
 
-const description = z.string().trim().max(4096, "must be at most 4096 characters");
-
-/** The driver part of a create body: its attributes, and for s3 its secret. */
-export const marketplaceDriverBody = z.discriminatedUnion("driver", [
-  z.object({ driver: z.literal("http"), config: httpMarketConfig }),
-  z.object({ driver: z.literal("s3"), config: s3MarketConfig, secrets: s3MarketSecrets }),
-  z.object({ driver: z.literal("one"), config: oneMarketConfig.default(oneMarketConfig.parse({})) }),
-  z.object({
-    driver: z.literal("linuxcontainers"),
-    config: linuxContainersMarketConfig.default(linuxContainersMarketConfig.parse({})),
-  }),
-]);
-
-const createBody = z.intersection(
-  z.object({
-    name: objectName,
-    description: description.default(""),
-    enabled: z.boolean().default(true),
-  }),
-  marketplaceDriverBody,
-);
-export type CreateMarketplaceBody = z.infer<typeof createBody>;
+export type { CreateMarketplaceBody };
 
 export const listMarketplaces = defineOperation({
   id: "listMarketplaces",
@@ -110,7 +89,7 @@ export const createMarketplace = defineOperation({
   summary: "Create a marketplace in the local zone (create right); its backend is checked first",
   tag: "Marketplaces",
   auth: "user",
-  body: createBody,
+  body: createMarketplaceBody,
   response: marketplaceDto,
   status: 201,
   statuses: [502],
@@ -155,7 +134,7 @@ export const updateMarketplace = defineOperation({
   body: z
     .object({
       name: objectName,
-      description,
+      description: marketplaceDescription,
       enabled: z.boolean(),
       /** attributes to change; the others keep their values */
       config: z.record(z.string(), configValue),
@@ -232,7 +211,7 @@ export const createCatalogToken = defineOperation({
   tag: "Marketplaces",
   auth: "user",
   params: idParams,
-  body: z.object({ name: objectName }),
+  body: catalogTokenBody,
   response: catalogTokenDto.extend({
     /** the secret: a path segment (`<catalog>/t/<token>/…`) or a basic-auth password; never shown again */
     token: z.string(),

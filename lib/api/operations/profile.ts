@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, password, timestamp } from "@/lib/api/schemas";
+import { idParams, timestamp } from "@/lib/api/schemas";
+import { changePasswordBody, profileFields } from "@/lib/users/user-schemas";
+import { createTokenBody } from "@/lib/tokens/token-schemas";
 import { meDto } from "./session";
 
 export const tokenDto = z.object({
@@ -21,12 +23,7 @@ export const updateProfile = defineOperation({
   summary: "Change your display name or e-mail",
   tag: "Profile",
   auth: "user",
-  body: z
-    .object({
-      displayName: z.string().trim().max(128, "must be at most 128 characters"),
-      email: z.union([z.literal(""), z.email("must be an e-mail address")]),
-    })
-    .partial(),
+  body: profileFields.partial(),
   response: meDto,
 });
 
@@ -37,7 +34,7 @@ export const changePassword = defineOperation({
   summary: "Change your password (other sessions are ended)",
   tag: "Profile",
   auth: "user",
-  body: z.object({ currentPassword: z.string().min(1, "is required").max(256), newPassword: password }),
+  body: changePasswordBody,
   status: 204,
 });
 
@@ -58,18 +55,7 @@ export const createToken = defineOperation({
   summary: "Create an API token; the secret is in this response only",
   tag: "Profile",
   auth: "user",
-  body: z.object({
-    name: z
-      .string()
-      .trim()
-      .min(1, "is required")
-      .max(64, "must be at most 64 characters")
-      // letters of any script: checked here rather than as a pattern in the OpenAPI document,
-      // since most non-JavaScript tools cannot run \p{L}
-      .refine((v) => /^[\p{L}\p{N} ._-]+$/u.test(v), "letters, digits, spaces, '.', '_' or '-'")
-      .meta({ description: "letters (any script), digits, spaces, '.', '_' or '-'" }),
-    expiresInDays: z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days"),
-  }),
+  body: createTokenBody,
   response: tokenDto.extend({ token: z.string() }),
   status: 201,
 });

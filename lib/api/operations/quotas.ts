@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { dbId, idParams, INT32_MAX, ref } from "@/lib/api/schemas";
+import { idParams, ref } from "@/lib/api/schemas";
+import { quotasInput, type QuotasInput } from "@/lib/quotas/quota-schemas";
 
 const usage = z.object({ limit: z.number().nullable(), used: z.number() });
 
@@ -12,23 +13,7 @@ export const quotasDto = z.object({
 });
 export type QuotasDto = z.infer<typeof quotasDto>;
 
-const limit = (max: number) => z.number().int().nonnegative().max(max, `must be at most ${max}`).nullable();
-
-export const quotasInput = z.object({
-  maxTransfers: limit(INT32_MAX).default(null),
-  datastores: z
-    .array(
-      z.object({
-        /** null: all datastores together */
-        datastoreId: dbId.nullable(),
-        maxBytes: limit(Number.MAX_SAFE_INTEGER).default(null),
-        maxImages: limit(INT32_MAX).default(null),
-      }),
-    )
-    .max(1000)
-    .default([]),
-});
-export type QuotasInput = z.infer<typeof quotasInput>;
+export type { QuotasInput };
 
 export const getUserQuotas = defineOperation({
   id: "getUserQuotas",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
 import { ref, timestamp } from "@/lib/api/schemas";
+import { signInBody } from "@/lib/users/user-schemas";
 import { RESOURCE_TYPES } from "@/lib/permissions/resources";
 
 export const zoneDto = z.object({
@@ -34,10 +35,7 @@ export const signIn = defineOperation({
   summary: "Sign in with a username and password; sets the session cookie",
   tag: "Session",
   auth: "public",
-  body: z.object({
-    username: z.string().trim().min(1, "is required").max(64),
-    password: z.string().min(1, "is required").max(256),
-  }),
+  body: signInBody,
   response: sessionDto,
   statuses: [401, 429],
   maxBodyBytes: 8 * 1024,

@@ -3,11 +3,13 @@ import { defineOperation } from "@/lib/api/operation";
 import { idParams, listQuery, objectName, pageOf, queryBool, ref, timestamp } from "@/lib/api/schemas";
 import { ownershipDto, sharedRefDto } from "@/lib/permissions/shared-dto";
 import { DEPLOYMENTS, serviceTemplateBody } from "@/lib/templates/service-template-body";
+import {
+  cloneTemplateBody,
+  createVmTemplateBody,
+  templateDescription,
+  vmTemplateFields,
+} from "@/lib/templates/template-schemas";
 import { permissionOperations } from "./shared";
-
-const description = z.string().trim().max(4096, "must be at most 4096 characters");
-/** OpenNebula template text; its size and syntax are checked by the service (errors name the line). */
-const templateText = z.string().max(128 * 1024, "must be at most 128 KiB");
 
 // ---- VM templates ---------------------------------------------------------------------------
 
@@ -69,7 +71,7 @@ export const createVmTemplate = defineOperation({
     "Create a VM template from OpenNebula template text (create right). NAME in the text is the name when none is given; DISK = [ IMAGE = name, IMAGE_UNAME = owner ] is saved as IMAGE_ID; every disk image must be one of this zone you may use",
   tag: "VM templates",
   auth: "user",
-  body: z.object({ name: objectName.optional(), description: description.default(""), template: templateText }),
+  body: createVmTemplateBody,
   response: vmTemplateDto,
   status: 201,
   maxBodyBytes: 1024 * 1024,
@@ -94,10 +96,7 @@ export const updateVmTemplate = defineOperation({
   tag: "VM templates",
   auth: "user",
   params: idParams,
-  body: z
-    .object({ name: objectName, description, template: templateText })
-    .partial()
-    .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+  body: vmTemplateFields.partial().refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: vmTemplateDto,
   maxBodyBytes: 1024 * 1024,
 });
@@ -121,7 +120,7 @@ export const cloneVmTemplate = defineOperation({
   tag: "VM templates",
   auth: "user",
   params: idParams,
-  body: z.object({ name: objectName }),
+  body: cloneTemplateBody,
   response: vmTemplateDto,
   status: 201,
 });
@@ -206,7 +205,7 @@ export const updateServiceTemplate = defineOperation({
   auth: "user",
   params: idParams,
   body: z
-    .object({ name: objectName, description, body: serviceTemplateBody })
+    .object({ name: objectName, description: templateDescription, body: serviceTemplateBody })
     .partial()
     .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: serviceTemplateDto,
@@ -233,7 +232,7 @@ export const cloneServiceTemplate = defineOperation({
   tag: "Service templates",
   auth: "user",
   params: idParams,
-  body: z.object({ name: objectName }),
+  body: cloneTemplateBody,
   response: serviceTemplateDto,
   status: 201,
 });

@@ -1,18 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import {
-  idParams,
-  listQuery,
-  pageOf,
-  password,
-  ref,
-  timestamp,
-  umask,
-  username,
-  queryBool,
-  urlId,
-  dbId,
-} from "@/lib/api/schemas";
+import { idParams, listQuery, pageOf, ref, timestamp, queryBool, urlId } from "@/lib/api/schemas";
+import { createUserBody, resetPasswordBody, userFields } from "@/lib/users/user-schemas";
 
 export const userDto = z.object({
   id: z.number().int(),
@@ -28,9 +17,6 @@ export const userDto = z.object({
   updatedAt: timestamp,
 });
 export type UserDto = z.infer<typeof userDto>;
-
-const displayName = z.string().trim().max(128, "must be at most 128 characters");
-const email = z.union([z.literal(""), z.email("must be an e-mail address")]);
 
 export const listUsers = defineOperation({
   id: "listUsers",
@@ -53,16 +39,7 @@ export const createUser = defineOperation({
   summary: "Create a user (admins)",
   tag: "Users",
   auth: "admin",
-  body: z.object({
-    username,
-    password,
-    displayName: displayName.default(""),
-    email: email.default(""),
-    primaryGroupId: dbId.optional(),
-    groupIds: z.array(dbId).max(100).default([]),
-    enabled: z.boolean().default(true),
-    umask: umask.nullable().default(null),
-  }),
+  body: createUserBody,
   response: userDto,
   status: 201,
 });
@@ -86,17 +63,7 @@ export const updateUser = defineOperation({
   tag: "Users",
   auth: "admin",
   params: idParams,
-  body: z
-    .object({
-      displayName,
-      email,
-      enabled: z.boolean(),
-      umask: umask.nullable(),
-      primaryGroupId: dbId,
-      groupIds: z.array(dbId).max(100),
-    })
-    .partial()
-    .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+  body: userFields.partial().refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
   response: userDto,
 });
 
@@ -119,6 +86,6 @@ export const resetPassword = defineOperation({
   tag: "Users",
   auth: "admin",
   params: idParams,
-  body: z.object({ password }),
+  body: resetPasswordBody,
   status: 204,
 });

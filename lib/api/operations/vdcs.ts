@@ -1,14 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { VDC_RESOURCE_TYPES } from "@/lib/permissions/vdc-grants";
-import { idParams, listQuery, objectName, pageOf, ref, timestamp, dbId } from "@/lib/api/schemas";
-
-export const vdcResource = z.object({
-  zoneId: dbId,
-  resourceType: z.enum(VDC_RESOURCE_TYPES),
-  /** null: every datastore (or marketplace) of the zone */
-  resourceId: dbId.nullable(),
-});
+import { idParams, listQuery, pageOf, ref, timestamp } from "@/lib/api/schemas";
+import { createVdcBody, vdcFields, vdcResource } from "@/lib/vdcs/vdc-schemas";
 
 export const vdcDto = z.object({
   id: z.number().int(),
@@ -20,8 +13,6 @@ export const vdcDto = z.object({
   updatedAt: timestamp,
 });
 export type VdcDto = z.infer<typeof vdcDto>;
-
-const description = z.string().trim().max(1024, "must be at most 1024 characters");
 
 export const listVdcs = defineOperation({
   id: "listVdcs",
@@ -41,12 +32,7 @@ export const createVdc = defineOperation({
   summary: "Create a VDC (admins)",
   tag: "VDCs",
   auth: "admin",
-  body: z.object({
-    name: objectName,
-    description: description.default(""),
-    groupIds: z.array(dbId).max(1000).default([]),
-    resources: z.array(vdcResource).max(10000).default([]),
-  }),
+  body: createVdcBody,
   response: vdcDto,
   status: 201,
 });
@@ -70,14 +56,7 @@ export const updateVdc = defineOperation({
   tag: "VDCs",
   auth: "admin",
   params: idParams,
-  body: z
-    .object({
-      name: objectName,
-      description,
-      groupIds: z.array(dbId).max(1000),
-      resources: z.array(vdcResource).max(10000),
-    })
-    .partial(),
+  body: vdcFields.partial(),
   response: vdcDto,
 });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineOperation } from "@/lib/api/operation";
-import { idParams, objectName, pageOf, listQuery, timestamp } from "@/lib/api/schemas";
-import { isPortalUrl } from "@/lib/zones/portal-url";
+import { idParams, pageOf, listQuery, timestamp } from "@/lib/api/schemas";
+import { createZoneBody, zoneFields } from "@/lib/zones/zone-schemas";
 import { zoneDto } from "./session";
 
 export { zoneDto };
@@ -19,14 +19,6 @@ export const zoneHealthDto = z.object({
 export const zoneStatusDto = zoneDto.extend({ health: zoneHealthDto });
 
 /** A portal URL, "" or null for none; stored without a trailing slash. */
-const endpoint = z
-  .string()
-  .trim()
-  .max(2048, "must be at most 2048 characters")
-  .refine((v) => v === "" || isPortalUrl(v), "must be an http(s) URL without credentials, query or fragment")
-  .transform((v) => (v === "" ? null : v.replace(/\/+$/, "")))
-  .nullable();
-
 export const listZones = defineOperation({
   id: "listZones",
   method: "GET",
@@ -56,11 +48,7 @@ export const createZone = defineOperation({
   summary: "Register another zone of the federation (admins)",
   tag: "Zones",
   auth: "admin",
-  body: z.object({
-    name: objectName,
-    description: z.string().trim().max(1024).default(""),
-    endpoint: endpoint.default(null),
-  }),
+  body: createZoneBody,
   response: zoneStatusDto,
   status: 201,
 });
@@ -74,7 +62,7 @@ export const updateZone = defineOperation({
   tag: "Zones",
   auth: "admin",
   params: idParams,
-  body: z.object({ description: z.string().trim().max(1024), endpoint }).partial(),
+  body: zoneFields.pick({ description: true, endpoint: true }).partial(),
   response: zoneStatusDto,
 });
 

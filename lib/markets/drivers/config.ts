@@ -65,7 +65,7 @@ export const s3MarketConfig = z.object({
   keyPrefix: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{0,64}$/, "letters, digits, '_' or '-'")
+    .regex(/^[A-Za-z0-9_-]{0,64}$/, "must be at most 64 letters, digits, '_' or '-'")
     .default("marketapp"),
   /**
    * app downloads (and catalog file downloads) answered with a redirect to a short-lived
@@ -110,7 +110,7 @@ export const linuxContainersMarketConfig = z.object({
   endpoint: catalogEndpoint("https://images.linuxcontainers.org"),
   architectures: z
     .array(z.enum(["amd64", "arm64"]))
-    .min(1, "name at least one architecture")
+    .min(1, "must name at least one")
     .max(2)
     .transform((a) => [...new Set(a)])
     .default(["amd64"]),
@@ -125,6 +125,14 @@ export type LinuxContainersMarketConfig = z.infer<typeof linuxContainersMarketCo
 
 export const MARKET_DRIVERS = ["http", "s3", "one", "linuxcontainers"] as const;
 export type MarketDriverName = (typeof MARKET_DRIVERS)[number];
+
+/** Each driver's attributes. */
+export const MARKET_CONFIG_SCHEMAS = {
+  http: httpMarketConfig,
+  s3: s3MarketConfig,
+  one: oneMarketConfig,
+  linuxcontainers: linuxContainersMarketConfig,
+} as const;
 
 /** Drivers that read a public catalog: their apps come from monitoring, never from a publish. */
 export const PUBLIC_MARKET_DRIVERS: readonly MarketDriverName[] = ["one", "linuxcontainers"];
