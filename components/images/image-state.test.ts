@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImageDto } from "./api";
-import { sourceChecksumNote } from "./image-state";
+import { offersResume, sourceChecksumNote } from "./image-state";
 
 const image = (over: Partial<ImageDto>) =>
   ({ state: "READY", format: "raw", md5: "", sha256: "", expectedMd5: "", expectedSha256: "", ...over }) as ImageDto;
@@ -28,5 +28,22 @@ describe("sourceChecksumNote", () => {
   it("claims no match before the bytes arrived or after a failure", () => {
     expect(sourceChecksumNote(image({ state: "LOCKED", expectedMd5: A }))).not.toContain("matched");
     expect(sourceChecksumNote(image({ state: "ERROR", expectedMd5: A, md5: "" }))).not.toContain("matched");
+  });
+});
+
+describe("offersResume", () => {
+  const waiting = image({ state: "INIT", origin: "UPLOAD" });
+  it("offers to resume an upload this page does not hold, or cancelled", () => {
+    expect(offersResume(waiting, undefined, true)).toBe(true);
+    expect(offersResume(waiting, { status: "cancelled" }, true)).toBe(true);
+  });
+  it("not for an upload this page is sending or has just finished (the image is INIT until the next fetch)", () => {
+    for (const status of ["starting", "uploading", "reconnecting", "failed", "done"])
+      expect(offersResume(waiting, { status }, true)).toBe(false);
+  });
+  it("not for an image that has its bytes, came by URL, or that the user may not manage", () => {
+    expect(offersResume(image({ state: "READY", origin: "UPLOAD" }), undefined, true)).toBe(false);
+    expect(offersResume(image({ state: "INIT", origin: "URL" }), undefined, true)).toBe(false);
+    expect(offersResume(waiting, undefined, false)).toBe(false);
   });
 });

@@ -15,6 +15,15 @@ export const isImageBusy = (img: ImageDto) => img.state === "LOCKED" || isJobAct
 /** An upload image still waiting for (the rest of) its bytes. */
 export const awaitsUpload = (img: ImageDto) => img.state === "INIT" && img.origin === "UPLOAD";
 
+/**
+ * Whether an image offers "Resume upload": an upload image still waiting for bytes that this
+ * page is not sending (a reload, another tab, an upload cancelled here). Not for one this page
+ * has just finished: the image stays INIT until the list's next fetch, and "Resume" would read
+ * as if the bytes were lost.
+ */
+export const offersResume = (img: ImageDto, upload: { status: string } | undefined, canManage: boolean) =>
+  canManage && awaitsUpload(img) && (!upload || upload.status === "cancelled");
+
 export const canDownload = (img: ImageDto) => img.state === "READY" || img.state === "USED";
 
 /** "debian-12.qcow2" → "debian-12"; names may not hold some characters (lib/api/schemas objectName). */

@@ -8,7 +8,7 @@ import type { ImageDto } from "./api";
 import { useInvalidateImages } from "./queries";
 import { FileField, UploadStatusView } from "./upload-image-modal";
 import { UploadControls } from "./image-activity";
-import { awaitsUpload } from "./image-state";
+import { offersResume } from "./image-state";
 import { isLive, startUpload, useUpload } from "./upload-manager";
 
 /**
@@ -21,12 +21,10 @@ export function UploadActions({ image, canManage, withControls = true, size = "x
   const [opened, { open, close }] = useDisclosure(false);
   const upload = useUpload(image.id);
   const live = isLive(upload);
-  const finished = upload?.status === "done";
   return (
     <>
       {live && withControls ? <UploadControls upload={upload} size={size} /> : null}
-      {/* an upload this page finished leaves the image in INIT until the list's next fetch: no "Resume" then */}
-      {!live && !finished && awaitsUpload(image) && canManage ? (
+      {offersResume(image, upload, canManage) ? (
         <Button size={size} variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} onClick={open}>
           Resume upload
         </Button>
