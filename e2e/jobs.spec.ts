@@ -48,6 +48,9 @@ test.describe("jobs", () => {
 
     // its job on the Jobs page, opened on its plan
     await page.getByRole("navigation").getByRole("link", { name: "Jobs" }).click();
+    // the Images page has a Search box too: type only once the Jobs page is there
+    await expect(page).toHaveURL(/\/jobs$/);
+    await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
     await page.getByRole("textbox", { name: "Search" }).fill(imageName);
     const jobs = page.getByRole("table", { name: "Jobs" });
     await expect(jobs.getByRole("row", { name: new RegExp(imageName) })).toContainText("Succeeded");
